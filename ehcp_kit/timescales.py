@@ -1,0 +1,438 @@
+"""School years, key stages and timescale phrases for England.
+
+A timescale in an outcome is written for people ("by the end of Key Stage 2", "by the
+time she is 16"), but a plan needs dates: to see whether an outcome falls due before the
+next review, lies in the past, or outlives the plan. This module turns such phrases
+into dates for one child, and says so when it cannot; it never guesses.
+
+The school year runs from 1 September to 31 August, and a year group holds the children
+born from 1 September to 31 August. A child starts Reception in the September after
+their fourth birthday; the national curriculum year in the school year that starts in
+September ``Y`` is ``Y`` minus the year they started Reception (0 is Reception, -1
+Nursery). Authorities may teach a child outside their age group, so the year group can
+be overridden.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Final
+
+from dateutil.relativedelta import relativedelta
+
+from .errors import TimescaleError
+
+__all__ = [
+    "KEY_STAGE_LAST_YEAR",
+    "Resolution",
+    "SchoolCalendar",
+    "TimescaleMatch",
+    "academic_year",
+    "age_on",
+    "birthday",
+    "find_timescale",
+    "key_stage_of",
+    "reception_start_year",
+    "resolve",
+    "year_group",
+]
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """Settings for the dates that stand for "the end of" a year or a term.
+
+    Schools set their own term dates, so these are conventions, not facts: the end of
+    an academic year is taken as 31 July, and each term ends on the day given here.
+    """
+
+    year_end: tuple[int, int] = (7, 31)
+    term_ends: dict[str, tuple[int, int]] = field(
+        default_factory=lambda: {"autumn": (12, 20), "spring": (3, 31), "summer": (7, 31)}
+    )
+
+    def end_of_academic_year(self, start_year: int) -> date:
+        """The date taken as the end of the school year that starts in ``start_year``."""
+        month, day = self.year_end
+        return date(start_year + 1, month, day)
+
+
+DEFAULT_CALENDAR: Final = SchoolCalendar()
+
+# The last national curriculum year of each stage ("EYFS" ends with Reception).
+KEY_STAGE_LAST_YEAR: Final[dict[str, int]] = {
+    "EYFS": 0,
+    "1": 2,
+    "2": 6,
+    "3": 9,
+    "4": 11,
+    "5": 13,
+}
+
+_NUMBER_WORDS: Final = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "a": 1, "an": 1,
+    "twenty-one": 21, "twenty-two": 22, "twenty-three": 23, "twenty-four": 24,
+    "twenty-five": 25,
+}
+
+_MONTHS: Final = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+def academic_year(day: date) -> int:
+    """The calendar year in which the school year containing ``day`` started."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def reception_start_year(date_of_birth: date) -> int:
+    """The year a child born on ``date_of_birth`` starts Reception, by age alone.
+
+    Children born from 1 September to 31 August form one cohort, which starts
+    Reception in the September after its youngest members turn four.
+    """
+    return academic_year(date_of_birth) + 5
+
+
+def year_group(
+    date_of_birth: date,
+    on: date,
+    *,
+    override: int | None = None,
+    override_on: date | None = None,
+) -> int:
+    """The national curriculum year a child is in on ``on`` (0 Reception, -1 Nursery).
+
+    ``override`` is the year group the child is actually taught in on ``override_on``
+    (default: ``on``), for children taught outside their age group; it shifts every
+    later and earlier year by the same amount.
+    """
+    start = _cohort_start(date_of_birth, override, override_on or on)
+    return academic_year(on) - start
+
+
+def _cohort_start(date_of_birth: date, override: int | None, override_on: date) -> int:
+    if override is None:
+        return reception_start_year(date_of_birth)
+    return academic_year(override_on) - override
+
+
+def key_stage_of(year: int) -> str | None:
+    """The stage a national curriculum year belongs to ("EYFS", "1" ... "5")."""
+    if year < -2:
+        return None
+    for stage, last in KEY_STAGE_LAST_YEAR.items():
+        if year <= last:
+            return stage
+    return None
+
+
+def birthday(date_of_birth: date, age: int) -> date:
+    """The day a person reaches ``age``.
+
+    Someone born on 29 February reaches a birthday on 1 March in a common year: in
+    English law an age is attained at the start of the anniversary of the birth date
+    (Family Law Reform Act 1969, s9), and 28 February is not yet that anniversary.
+    """
+    try:
+        return date_of_birth.replace(year=date_of_birth.year + age)
+    except ValueError:
+        return date(date_of_birth.year + age, 3, 1)
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    """A person's age in whole years on ``on``."""
+    age = on.year - date_of_birth.year
+    if birthday(date_of_birth, age) > on:
+        age -= 1
+    return age
+
+
+@dataclass(frozen=True)
+class TimescaleMatch:
+    """A timescale phrase found in text, before it is resolved for a child."""
+
+    kind: str
+    span: tuple[int, int]
+    text: str
+    values: tuple[int | str | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A timescale resolved for one child: the date, and how it was reached."""
+
+    date: date
+    kind: str
+    span: tuple[int, int]
+    text: str
+    explanation: str
+
+
+def _number(word: str) -> int:
+    word = word.lower()
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+_WORDS = sorted(_NUMBER_WORDS, key=len, reverse=True)
+_NUM = r"(\d{1,2}|" + "|".join(_WORDS) + r")"
+_AGE = r"(\d{1,2}|" + "|".join(w for w in _WORDS if w not in ("a", "an")) + r")"
+_MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_PRONOUN = r"(?:he|she|they|i|you|[A-Z][\w'-]+)"
+_STAGE = (
+    r"(?:key\s*stage|ks)\s*(\d|one|two|three|four|five)\b"
+    r"|(?:the\s+)?(eyfs|early\s+years(?:\s+foundation\s+stage)?|foundation\s+stage)"
+    r"|(16\s*-\s*19|post\s*-?\s*16)(?:\s+(?:study|phase|education))?"
+)
+
+# Each pattern is tried in order; the first that matches decides the kind.
+_PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
+    ("iso-date", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    ("numeric-date", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")),
+    (
+        "day-month-year",
+        re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+(\d{{4}})\b", re.I),
+    ),
+    ("key-stage", re.compile(rf"\bend\s+of\s+(?:the\s+)?(?:{_STAGE})", re.I)),
+    (
+        "year-group",
+        re.compile(
+            r"\bend\s+of\s+(?:(?:his|her|their|my|the)\s+)?"
+            r"(?:(?:school\s+)?year\s*(\d{1,2})\b|(reception)(?:\s+year)?\b|(nursery)\b)",
+            re.I,
+        ),
+    ),
+    (
+        "term",
+        re.compile(
+            r"\bend\s+of\s+(?:the\s+)?(autumn|spring|summer)\s+term(?:\s+(?:of\s+)?(\d{4}))?",
+            re.I,
+        ),
+    ),
+    (
+        "academic-year",
+        re.compile(
+            r"\bend\s+of\s+(?:the\s+)?(this|current|next|present)?\s*"
+            r"(?:academic|school)\s+year\b",
+            re.I,
+        ),
+    ),
+    ("month-year", re.compile(rf"\b{_MONTH}\s+(\d{{4}})\b", re.I)),
+    (
+        "age",
+        re.compile(
+            rf"\b(?:(?:by|before)\s+the\s+time\s+{_PRONOUN}\s+(?:is|are|am|turns?|reach(?:es)?)"
+            rf"|by\s+(?:the\s+)?age\s+(?:of\s+)?|when\s+{_PRONOUN}\s+(?:is|turns?|am|are)"
+            rf"|(?:by|before|on)\s+(?:his|her|their|my)\s+(?=\d+(?:st|nd|rd|th)\s+birthday))"
+            rf"\s*{_AGE}(?:(?:st|nd|rd|th)\s+birthday)?\b",
+            re.I,
+        ),
+    ),
+    (
+        "transfer",
+        re.compile(
+            rf"\b(?:by\s+the\s+time|before|when)\s+{_PRONOUN}\s+"
+            r"(?:moves?|transfers?|goes|go|starts?|leaves?)\s+"
+            r"(?:on\s+)?(?:to\s+|up\s+to\s+)?(?:(?:the|a|his|her|their|my)\s+)?"
+            r"(secondary|college|post\s*-?\s*16|sixth\s+form|school|reception|junior|"
+            r"key\s+stage\s+2|adult\s+services)",
+            re.I,
+        ),
+    ),
+    (
+        "within",
+        re.compile(
+            rf"\b(?:within|in|over)\s+(?:the\s+next\s+)?{_NUM}\s+"
+            r"(day|week|month|year|term)s?\b",
+            re.I,
+        ),
+    ),
+]
+
+_TRANSFER_LAST_YEAR: Final = {
+    "school": -1,
+    "reception": -1,
+    "junior": 2,
+    "key stage 2": 2,
+    "secondary": 6,
+    "college": 11,
+    "post-16": 11,
+    "post16": 11,
+    "post 16": 11,
+    "sixth form": 11,
+    "adult services": 13,
+}
+
+
+def find_timescale(text: str) -> TimescaleMatch | None:
+    """Find the first timescale phrase in ``text``, without resolving it.
+
+    This needs no child: the checks use it to decide whether an outcome has a time
+    anchor at all. Call :func:`resolve` for the date.
+    """
+    found: list[TimescaleMatch] = []
+    for kind, pattern in _PATTERNS:
+        match = pattern.search(text)
+        if match:
+            found.append(
+                TimescaleMatch(kind, match.span(), match.group(0), tuple(match.groups()))
+            )
+    if not found:
+        return None
+    # The earliest phrase wins; at one position, the pattern listed first wins.
+    return min(found, key=lambda m: m.span[0])
+
+
+def resolve(
+    text: str,
+    *,
+    date_of_birth: date,
+    plan_date: date,
+    year_group_override: int | None = None,
+    calendar: SchoolCalendar = DEFAULT_CALENDAR,
+) -> Resolution:
+    """Resolve the timescale in ``text`` to a date for one child.
+
+    Raises :class:`TimescaleError` naming the text when there is no phrase the resolver
+    knows, or when the phrase does not name a real date.
+    """
+    found = find_timescale(text)
+    if found is None:
+        raise TimescaleError(f"no timescale the resolver recognises in {text!r}")
+    start = _cohort_start(date_of_birth, year_group_override, plan_date)
+    try:
+        resolver = _RESOLVERS[found.kind]
+        when, explanation = resolver(found, start, date_of_birth, plan_date, calendar)
+    except (ValueError, KeyError) as error:
+        raise TimescaleError(f"cannot resolve {found.text!r}: {error}") from error
+    return Resolution(when, found.kind, found.span, found.text, explanation)
+
+
+def _end_of_year(year: int, start: int, calendar: SchoolCalendar) -> date:
+    return calendar.end_of_academic_year(start + year)
+
+
+def _year_name(year: int) -> str:
+    return {0: "Reception", -1: "Nursery"}.get(year, f"Year {year}")
+
+
+def _resolve_key_stage(m, start, dob, plan_date, calendar):
+    number, early_years, post16 = m.values
+    if number:
+        stage = str(_number(number))
+    elif early_years:
+        stage = "EYFS"
+    else:
+        stage = "5"
+    if stage not in KEY_STAGE_LAST_YEAR:
+        raise ValueError(f"there is no key stage {stage}")
+    last = KEY_STAGE_LAST_YEAR[stage]
+    name = {"EYFS": "the Early Years Foundation Stage", "5": "16-19 study"}.get(
+        stage, f"Key Stage {stage}"
+    )
+    when = _end_of_year(last, start, calendar)
+    return when, f"end of {name}: the end of the school year this child is in {_year_name(last)}"
+
+
+def _resolve_year_group(m, start, dob, plan_date, calendar):
+    number, reception, nursery = m.values
+    year = int(number) if number else (0 if reception else -1)
+    if year > 14:
+        raise ValueError(f"there is no Year {year}")
+    when = _end_of_year(year, start, calendar)
+    return when, f"end of the school year this child is in {_year_name(year)}"
+
+
+def _resolve_term(m, start, dob, plan_date, calendar):
+    term, year = m.values
+    term = term.lower()
+    month, day = calendar.term_ends[term]
+    if year:
+        return date(int(year), month, day), f"end of the {term} term {year}"
+    when = date(plan_date.year, month, day)
+    if when < plan_date:
+        when = date(plan_date.year + 1, month, day)
+    return when, f"end of the next {term} term after the plan date"
+
+
+def _resolve_academic_year(m, start, dob, plan_date, calendar):
+    (which,) = m.values
+    offset = 1 if which and which.lower() == "next" else 0
+    when = calendar.end_of_academic_year(academic_year(plan_date) + offset)
+    return when, "end of the school year" + (" after the plan's" if offset else " of the plan")
+
+
+def _last_day_of_month(year: int, month: int) -> date:
+    return date(year, month, 1) + relativedelta(months=1, days=-1)
+
+
+def _resolve_month_year(m, start, dob, plan_date, calendar):
+    month, year = m.values
+    return _last_day_of_month(int(year), _MONTHS[month.lower()]), "last day of that month"
+
+
+def _resolve_age(m, start, dob, plan_date, calendar):
+    age = _number(m.values[-1])
+    return birthday(dob, age), f"this child's birthday at age {age}"
+
+
+def _resolve_transfer(m, start, dob, plan_date, calendar):
+    phase = " ".join(m.values[0].lower().replace("-", " ").split())
+    phase = "post-16" if phase in ("post 16", "post16") else phase
+    last = _TRANSFER_LAST_YEAR[phase]
+    when = _end_of_year(last, start, calendar)
+    return when, f"end of {_year_name(last)}, the last year before the move"
+
+
+def _resolve_within(m, start, dob, plan_date, calendar):
+    count, unit = _number(m.values[0]), m.values[1].lower()
+    if unit == "term":
+        step = relativedelta(months=4 * count)
+    else:
+        step = relativedelta(**{unit + "s": count})
+    return plan_date + step, f"{count} {unit}(s) after the plan date"
+
+
+def _resolve_iso(m, start, dob, plan_date, calendar):
+    year, month, day = (int(v) for v in m.values)
+    return date(year, month, day), "the date as written"
+
+
+def _resolve_numeric(m, start, dob, plan_date, calendar):
+    day, month, year = (int(v) for v in m.values)
+    return date(year, month, day), "the date as written (day/month/year)"
+
+
+def _resolve_day_month_year(m, start, dob, plan_date, calendar):
+    day, month, year = m.values
+    return date(int(year), _MONTHS[month.lower()], int(day)), "the date as written"
+
+
+_RESOLVERS = {
+    "iso-date": _resolve_iso,
+    "numeric-date": _resolve_numeric,
+    "day-month-year": _resolve_day_month_year,
+    "key-stage": _resolve_key_stage,
+    "year-group": _resolve_year_group,
+    "term": _resolve_term,
+    "academic-year": _resolve_academic_year,
+    "month-year": _resolve_month_year,
+    "age": _resolve_age,
+    "transfer": _resolve_transfer,
+    "within": _resolve_within,
+}
