@@ -27,6 +27,12 @@ def _check_identifier(value: str) -> str:
 
 def _coerce_date(value: Any) -> Any:
     """Accept the date forms analysts' exports carry, and refuse a time of day."""
+    # A bare number is not a date: pydantic would read it as seconds since 1970, and a
+    # spreadsheet serial day number would silently become a day in 1970.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a date; write it as 2026-07-31 or 31/07/2026")
+    if isinstance(value, str) and value.strip().isdigit():
+        raise ValueError(f"{value!r} is not a date; write it as 2026-07-31 or 31/07/2026")
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
             raise ValueError(f"{value.isoformat()!r} carries a time of day; give a date")

@@ -43,7 +43,8 @@ class Location:
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.field is not None:
-            parts.append(f"field {self.field!r}")
+            # In a sheet or CSV file (which have rows) a field is a column.
+            parts.append(f"{'column' if self.row is not None else 'field'} {self.field!r}")
         return ", ".join(parts)
 
 

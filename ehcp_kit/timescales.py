@@ -206,7 +206,7 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
     ("numeric-date", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")),
     (
         "day-month-year",
-        re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+(\d{{4}})\b", re.I),
+        re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})\b", re.I),
     ),
     ("key-stage", re.compile(rf"\bend\s+of\s+(?:the\s+)?(?:{_STAGE})", re.I)),
     (
@@ -228,7 +228,7 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         "academic-year",
         re.compile(
             r"\bend\s+of\s+(?:the\s+)?(this|current|next|present)?\s*"
-            r"(?:academic|school)\s+year\b",
+            r"(?:(?:academic|school)\s+year\b|(?:(?<=the )|(?<=this ))year\b(?!\s*\d))",
             re.I,
         ),
     ),
@@ -251,6 +251,31 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
             r"(?:on\s+)?(?:to\s+|up\s+to\s+)?(?:(?:the|a|his|her|their|my)\s+)?"
             r"(secondary|college|post\s*-?\s*16|sixth\s+form|school|reception|junior|"
             r"key\s+stage\s+2|adult\s+services)",
+            re.I,
+        ),
+    ),
+    (
+        "phase-end",
+        re.compile(
+            r"\bend\s+of\s+(?:(?:his|her|their|my|the)\s+)?"
+            r"(infant|junior|primary|secondary)\s+school\b",
+            re.I,
+        ),
+    ),
+    ("calendar-year", re.compile(r"\bend\s+of\s+(20\d\d)\b", re.I)),
+    (
+        "season",
+        re.compile(
+            r"\b(?:by|before)\s+(?:the\s+)?(summer|spring|autumn|christmas|easter)"
+            r"(?:\s+(?:term|holidays?|half[\s-]term))?\s+(?:of\s+)?(20\d\d)\b",
+            re.I,
+        ),
+    ),
+    (
+        "review",
+        re.compile(
+            r"\b(?:by|at|before)\s+(?:the\s+time\s+of\s+)?(?:(?:his|her|their|my|the)\s+)?"
+            r"next\s+(?:annual\s+)?review\b",
             re.I,
         ),
     ),
@@ -408,6 +433,37 @@ def _resolve_within(m, start, dob, plan_date, calendar):
     return plan_date + step, f"{count} {unit}(s) after the plan date"
 
 
+_PHASE_LAST_YEAR: Final = {"infant": 2, "junior": 6, "primary": 6, "secondary": 11}
+_SEASON_TERM: Final = {
+    "summer": "summer", "spring": "spring", "easter": "spring", "autumn": "autumn",
+    "christmas": "autumn",
+}
+
+
+def _resolve_phase_end(m, start, dob, plan_date, calendar):
+    phase = m.values[0].lower()
+    last = _PHASE_LAST_YEAR[phase]
+    when = _end_of_year(last, start, calendar)
+    return when, f"end of {phase} school: the end of the school year this child is in Year {last}"
+
+
+def _resolve_calendar_year(m, start, dob, plan_date, calendar):
+    (year,) = m.values
+    return date(int(year), 12, 31), "the last day of that calendar year"
+
+
+def _resolve_season(m, start, dob, plan_date, calendar):
+    season, year = m.values
+    term = _SEASON_TERM[season.lower()]
+    month, day = calendar.term_ends[term]
+    return date(int(year), month, day), f"end of the {term} term {year}"
+
+
+def _resolve_review(m, start, dob, plan_date, calendar):
+    # A plan must be reviewed within 12 months, so the next review is due by then.
+    return plan_date + relativedelta(months=12), "12 months after the plan date (next review)"
+
+
 def _resolve_iso(m, start, dob, plan_date, calendar):
     year, month, day = (int(v) for v in m.values)
     return date(year, month, day), "the date as written"
@@ -435,4 +491,8 @@ _RESOLVERS = {
     "age": _resolve_age,
     "transfer": _resolve_transfer,
     "within": _resolve_within,
+    "phase-end": _resolve_phase_end,
+    "calendar-year": _resolve_calendar_year,
+    "season": _resolve_season,
+    "review": _resolve_review,
 }

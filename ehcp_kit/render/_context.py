@@ -1,0 +1,142 @@
+"""The values a document template sees: one child's plan as plain text, in reading order.
+
+Both renderers take their content from :func:`plan_context`, so the Word document and
+the HTML page say the same things in the same order. The variables are listed in the
+docstring of :mod:`ehcp_kit.render`, for authorities writing their own Word template.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from ..errors import TimescaleError
+from ..outcomes import Outcome
+from ..plan import Plan
+from ..provision import SECTIONS, Provision
+
+__all__ = ["clean_text", "long_date", "plan_context"]
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)
+
+# Characters that XML 1.0 forbids (a Word document is XML) and lone surrogates, which
+# cannot be written as UTF-8. Tab and newline are kept: they show as tab and line break.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def long_date(day: date | None) -> str:
+    """A date as people in England write it ("31 July 2028"), or "" for no date.
+
+    Month names come from a table, not the locale, so the documents read the same on
+    every machine.
+    """
+    if day is None:
+        return ""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def clean_text(text: str) -> str:
+    """Free text made safe to write into any document, and otherwise left as it was.
+
+    Line endings become ``\\n`` and characters no document may hold (control
+    characters other than tab and newline) are dropped; everything else, including
+    ``&``, ``<``, quotes and backslashes, is kept for the templates to escape.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNWRITABLE.sub("", text)
+
+
+def plan_context(plan: Plan) -> dict[str, Any]:
+    """One child's plan as the dictionary of plain values the document templates use.
+
+    Dates are already written out, timescales already resolved, and the provision
+    serving each outcome already looked up, so a template only has to lay things out.
+    The child's date of birth and identifiers such as a UPN are left out on purpose:
+    the outcomes section does not need them.
+    """
+    child = plan.child
+    return {
+        "authority": clean_text(plan.authority),
+        "status": plan.status,
+        "plan_date": long_date(plan.plan_date),
+        "plan_date_iso": plan.plan_date.isoformat(),
+        "review_date": long_date(plan.review_date),
+        "review_date_iso": plan.review_date.isoformat() if plan.review_date else "",
+        "child": {
+            "id": child.id,
+            "name": clean_text(child.name),
+            "pronouns": clean_text(child.pronouns),
+        },
+        "aspirations": [clean_text(aspiration) for aspiration in child.aspirations],
+        "outcomes": [
+            _outcome_context(plan, outcome, number)
+            for number, outcome in enumerate(plan.outcomes, start=1)
+        ],
+    }
+
+
+def _outcome_context(plan: Plan, outcome: Outcome, number: int) -> dict[str, Any]:
+    # When the outcome falls due, or why that cannot be said.
+    try:
+        resolution = plan.resolve_timescale(outcome)
+    except TimescaleError as error:
+        timescale = outcome.timescale
+        when = {"resolved": False, "target_date": "", "target_date_iso": "",
+                "resolution": str(error)}
+    else:
+        timescale = outcome.timescale or resolution.text
+        when = {"resolved": True, "target_date": long_date(resolution.date),
+                "target_date_iso": resolution.date.isoformat(),
+                "resolution": resolution.explanation}
+
+    actions = plan.provision_for(outcome)
+    return {
+        "number": number,
+        "id": outcome.id,
+        "text": clean_text(outcome.text),
+        "areas": [area.value for area in plan.areas_of(outcome)],
+        "needs": [
+            {"id": need.id, "area": need.area.value, "section": need.section,
+             "description": clean_text(need.description)}
+            for need in plan.needs_of(outcome)
+        ],
+        "preparing_for_adulthood": [area.value for area in outcome.preparing_for_adulthood],
+        "timescale": clean_text(timescale),
+        **{key: clean_text(value) if isinstance(value, str) else value
+           for key, value in when.items()},
+        "steps": [
+            {"text": clean_text(step.text), "target": clean_text(step.target)}
+            for step in outcome.steps
+        ],
+        "success_criteria": [
+            {name: clean_text(value) for name, value in criterion}
+            for criterion in outcome.success_criteria
+        ],
+        "actions": [_action_context(item) for item in actions],
+        "resources": [
+            {"provision_id": item.id, "what": clean_text(item.resources.what),
+             "source": clean_text(item.resources.source)}
+            for item in actions
+        ],
+    }
+
+
+def _action_context(item: Provision) -> dict[str, Any]:
+    how_often = clean_text(item.how_often)
+    period = clean_text(item.period)
+    return {
+        "id": item.id,
+        "section": item.section,
+        "section_name": SECTIONS[item.section],
+        "what": clean_text(item.what),
+        "who": clean_text(item.who),
+        "how_often": how_often,
+        "period": period,
+        "frequency": "; ".join(part for part in (how_often, period) if part),
+        "how_long": clean_text(item.how_long),
+        "group_size": clean_text(item.group_size),
+    }

@@ -1,0 +1,206 @@
+"""End-to-end tests of `ehcp-kit batch`: real notebooks, real documents, bad children."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+from docx import Document
+
+from ehcp_kit.batch import default_notebook, run_batch
+from ehcp_kit.cli import main
+
+
+def plan_record(child_id: str, name: str, outcome_text: str) -> dict:
+    """A small, sound plan for one invented child."""
+    return {
+        "child": {"id": child_id, "name": name, "date_of_birth": "2015-05-04"},
+        "authority": "Northmoor Borough Council",
+        "plan_date": "2026-10-01",
+        "needs": [{"id": "N1", "area": "Cognition and learning", "description": "Reading"}],
+        "outcomes": [
+            {
+                "id": "O1",
+                "text": outcome_text,
+                "need_ids": ["N1"],
+                "timescale": "by the end of Key Stage 2",
+                "steps": [{"text": f"{name} will blend three-letter words", "target": "July 2027"}],
+                "success_criteria": [
+                    {
+                        "what_success_looks_like": "Reads a page of a class book aloud",
+                        "how_measured": "Running record: 6 or fewer errors in 300 words",
+                        "when_measured": "Each half term",
+                        "who_measures": "Class teacher",
+                    }
+                ],
+            }
+        ],
+        "provision": [
+            {
+                "id": "P1",
+                "what": "Structured phonics programme",
+                "who": "Teaching assistant trained in the programme",
+                "how_often": "4 times a week",
+                "how_long": "20 minutes",
+                "group_size": "1:1",
+                "need_ids": ["N1"],
+                "outcome_ids": ["O1"],
+                "resources": {"what": "Teaching assistant time", "source": "Top-up funding"},
+            }
+        ],
+    }
+
+
+def write_plans(folder: Path, records: list[dict]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, record in enumerate(records):
+        path = folder / f"plan-{number}.yaml"
+        path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def read_summary(out: Path) -> dict[str, dict[str, str]]:
+    with open(out / "summary.csv", encoding="utf-8", newline="") as stream:
+        return {row["child_id"]: row for row in csv.DictReader(stream)}
+
+
+def docx_text(path: Path) -> str:
+    document = Document(str(path))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+def test_batch_writes_each_childs_own_documents_and_notebook(tmp_path):
+    """Each child's folder holds that child's outcomes and none of the other child's."""
+    source = write_plans(
+        tmp_path / "in",
+        [
+            plan_record("C-ANNA", "Annaliese", "By July 2028, Annaliese will read 40 words."),
+            plan_record("C-BORIS", "Borislav", "By July 2028, Borislav will count to 100."),
+        ],
+    )
+    out = tmp_path / "out"
+
+    result = run_batch(source, out, jobs=2)
+
+    assert [child.status for child in result.children] == ["succeeded", "succeeded"]
+    for child_id, mine, theirs in (
+        ("C-ANNA", "Annaliese will read 40 words", "Borislav"),
+        ("C-BORIS", "Borislav will count to 100", "Annaliese"),
+    ):
+        folder = out / child_id
+        assert sorted(p.name for p in folder.iterdir()) == ["plan.docx", "plan.html", "plan.ipynb"]
+
+        page = BeautifulSoup((folder / "plan.html").read_text(encoding="utf-8"), "html.parser")
+        assert mine in page.get_text()
+        assert theirs not in page.get_text()
+
+        word = docx_text(folder / "plan.docx")
+        assert mine in word
+        assert theirs not in word
+
+        notebook = nbformat.read(folder / "plan.ipynb", as_version=4)
+        code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        assert all(cell.execution_count for cell in code_cells)
+        assert theirs not in json.dumps(notebook)
+
+    summary = read_summary(out)
+    assert summary["C-ANNA"]["status"] == "succeeded"
+    assert summary["C-BORIS"]["reason"] == ""
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_marks_only_that_child_failed(tmp_path):
+    notebook = nbformat.read(default_notebook(), as_version=4)
+    boom = nbformat.v4.new_code_cell(
+        "if 'EXPLODE' in plan_json:\n    raise RuntimeError('kernel-side failure')"
+    )
+    position = next(
+        i for i, cell in enumerate(notebook.cells) if "parameters" in cell.metadata.get("tags", [])
+    )
+    notebook.cells.insert(position + 1, boom)
+    failing_notebook = tmp_path / "failing.ipynb"
+    nbformat.write(notebook, failing_notebook)
+    source = write_plans(
+        tmp_path / "in",
+        [
+            plan_record("C-OK1", "Amelie", "By July 2028, Amelie will swim 25 metres."),
+            plan_record("C-BAD", "Bartek", "By July 2028, Bartek will EXPLODE."),
+            plan_record("C-OK2", "Cerys", "By July 2028, Cerys will write her name."),
+        ],
+    )
+    out = tmp_path / "out"
+
+    result = run_batch(source, out, jobs=2, notebook=failing_notebook)
+
+    statuses = {child.child_id: child.status for child in result.children}
+    assert statuses == {"C-OK1": "succeeded", "C-BAD": "failed", "C-OK2": "succeeded"}
+    summary = read_summary(out)
+    assert summary["C-BAD"]["reason"] == "RuntimeError: kernel-side failure"
+    assert (out / "C-OK2" / "plan.docx").exists()
+    assert not (out / "C-BAD" / "plan.docx").exists()
+    assert not list(out.rglob(".plan-*")), "no partial notebooks are left behind"
+
+
+def test_bad_data_is_reported_and_the_rest_of_the_batch_runs(tmp_path):
+    bad_area = plan_record("C-AREA", "Dana", "By July 2028, Dana will skip.")
+    bad_area["needs"][0]["area"] = "Astrology"
+    escaping = plan_record("../../escape", "Eve", "By July 2028, Eve will hop.")
+    good = plan_record("C-GOOD", "Farah", "By July 2028, Farah will jump.")
+    source = write_plans(tmp_path / "in", [bad_area, escaping, good])
+    out = tmp_path / "out"
+
+    result = run_batch(source, out, use_notebook=False)
+
+    summary = read_summary(out)
+    assert summary["C-GOOD"]["status"] == "succeeded"
+    assert (out / "C-GOOD" / "plan.html").exists()
+    failed = {child.child_id for child in result.failed}
+    assert len(failed) == 2
+    area_row = next(row for row in summary.values() if "Astrology" in row["reason"])
+    assert area_row["status"] == "failed"
+    assert "plan-0.yaml" in area_row["reason"]
+    assert "unknown area of need 'Astrology'" in area_row["reason"]
+    assert not (tmp_path / "escape").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["C-GOOD", "findings.csv", "summary.csv"]
+
+
+def test_batch_cli_exits_non_zero_when_a_child_fails_and_logs_no_names(tmp_path, caplog):
+    bad = plan_record("C-BAD", "Gwendolyn", "By July 2028, Gwendolyn will skip.")
+    bad["outcomes"][0]["need_ids"] = ["N9"]
+    good = plan_record("C-GOOD", "Hortensia", "By July 2028, Hortensia will jump.")
+    source = write_plans(tmp_path / "in", [bad, good])
+    out = tmp_path / "out"
+
+    with caplog.at_level(logging.DEBUG, logger="ehcp_kit"):
+        outcome = CliRunner().invoke(main, ["batch", str(source), "--out", str(out),
+                                            "--no-notebook", "--formats", "html"])
+
+    assert outcome.exit_code == 1, outcome.output
+    assert "1 of 2 children failed" in outcome.output
+    assert (out / "C-GOOD" / "plan.html").exists()
+    assert not (out / "C-GOOD" / "plan.docx").exists()
+    assert "Traceback" not in outcome.output
+    for name in ("Gwendolyn", "Hortensia", "2015-05-04"):
+        assert name not in caplog.text
+
+
+def test_batch_cli_refuses_an_unknown_format(tmp_path):
+    source = write_plans(tmp_path / "in", [plan_record("C1", "Ida", "By July 2028, Ida will run.")])
+
+    outcome = CliRunner().invoke(main, ["batch", str(source), "--out", str(tmp_path / "o"),
+                                        "--formats", "docx,odt"])
+
+    assert outcome.exit_code == 2
+    assert "'odt'" in outcome.output

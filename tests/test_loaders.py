@@ -1,0 +1,498 @@
+"""Loading analysts' data: plan files, workbooks and CSV folders, and their faults."""
+
+import csv
+import logging
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from ehcp_kit import AreaOfNeed, DataError, Location, Plan
+from ehcp_kit.loaders import LoadedChild, load_batch, load_plan, plan_to_yaml
+
+DATA = Path(__file__).parent / "data"
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def workbook_from_csv_folder(folder: Path, path: Path) -> Path:
+    """The CSV files of ``folder`` as the sheets of one workbook, cell for cell."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for file in sorted(folder.glob("*.csv")):
+        sheet = workbook.create_sheet(file.stem)
+        with file.open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                sheet.append([cell if cell != "" else None for cell in row])
+    workbook.save(path)
+    return path
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def problems_by_child(loaded: list[LoadedChild]) -> dict[str, list[str]]:
+    return {child.child_id: [f"{where}: {what}" for where, what in child.problems]
+            for child in loaded}
+
+
+@pytest.fixture(scope="module")
+def faulty_workbook(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("workbooks")
+    return workbook_from_csv_folder(DATA / "faulty_export", folder / "faulty_export.xlsx")
+
+
+# The same data in every format gives the same plans.
+
+
+def test_the_example_workbook_and_csv_folder_load_to_equal_plans():
+    from_workbook = load_batch(EXAMPLES / "authority_export.xlsx")
+    from_csv = load_batch(EXAMPLES / "authority_export")
+    assert len(from_workbook) == len(from_csv) == 44
+    assert [child.problems for child in from_workbook] == [[]] * 44
+    assert [(c.child_id, c.plan) for c in from_workbook] == [(c.child_id, c.plan) for c in from_csv]
+
+
+def test_plans_written_by_plan_to_yaml_load_back_equal_from_a_folder(tmp_path):
+    plans = [child.plan for child in load_batch(EXAMPLES / "authority_export")]
+    for plan in plans:
+        (tmp_path / f"{plan.child.id}.yaml").write_text(plan_to_yaml(plan), encoding="utf-8")
+    loaded = load_batch(tmp_path)
+    assert [child.plan for child in loaded] == plans
+    assert [child.source for child in loaded] == [f"{plan.child.id}.yaml" for plan in plans]
+
+
+def test_a_workbook_with_real_dates_numbers_and_booleans_loads_like_the_csv_files(tmp_path):
+    workbook = write_workbook(tmp_path / "typed.xlsx", {
+        "Children": [
+            ["CHILD_ID", "name", "date of birth", "plan-date", "year_group_override",
+             "nhs_number", "review_date"],
+            ["T1", "Łukasz Nowak", datetime(2017, 9, 1), date(2026, 3, 12), 2, 9990001234,
+             "11/03/2027"],
+        ],
+        "needs": [["child_id", "need_id", "area"], ["T1", 7, "HI"]],
+        "outcomes": [
+            ["child_id", "outcome_id", "text", "need_ids", "long_term", "target_date"],
+            ["T1", "O1", "Łukasz will check his hearing aids.", 7, True, datetime(2027, 7, 31)],
+        ],
+        "provision": [["child_id", "provision_id", "what"]],
+    })
+    folder = tmp_path / "typed"
+    folder.mkdir()
+    (folder / "children.csv").write_text(
+        "child_id,name,date_of_birth,plan_date,year_group_override,nhs_number,review_date\n"
+        "T1,Łukasz Nowak,01/09/2017,2026-03-12,2,9990001234,2027-03-11\n", encoding="utf-8")
+    (folder / "needs.csv").write_text("child_id,need_id,area\nT1,7,HI\n", encoding="utf-8")
+    (folder / "outcomes.csv").write_text(
+        "child_id,outcome_id,text,need_ids,long_term,target_date\n"
+        "T1,O1,Łukasz will check his hearing aids.,7,yes,31/07/2027\n", encoding="utf-8")
+    (folder / "provision.csv").write_text("child_id,provision_id,what\n", encoding="utf-8")
+
+    [from_workbook], [from_csv] = load_batch(workbook), load_batch(folder)
+    assert from_workbook.plan == from_csv.plan
+    plan = from_workbook.plan
+    assert (plan.child.date_of_birth, plan.child.nhs_number, plan.child.year_group_override) == (
+        date(2017, 9, 1), "9990001234", 2)
+    assert plan.review_date == date(2027, 3, 11)
+    assert (plan.needs[0].id, plan.outcomes[0].need_ids) == ("7", ["7"])
+    assert (plan.outcomes[0].long_term, plan.outcomes[0].target_date) == (True, date(2027, 7, 31))
+
+
+# The faulty export: one fault of each kind, each named with file, sheet, row and column.
+
+# child id, sheet, row, column, message
+FAULTS = [
+    ("BAD-AREA", "needs", 4, "area", "unknown area of need 'Cognitive'; expected one of "
+     "'Communication and interaction', 'Cognition and learning', 'Social, emotional and "
+     "mental health difficulties', 'Sensory and/or physical needs', 'Health', 'Social care'"),
+    ("BAD-LINKS", "outcomes", 4, "need_ids",
+     "need 'N9' does not exist: it is not among this child's needs"),
+    ("BAD-LINKS", "steps", 3, "outcome_id",
+     "outcome 'O5' does not exist: it is not among this child's outcomes"),
+    ("BAD-LINKS", "provision", 3, "outcome_ids",
+     "outcome 'O7' does not exist: it is not among this child's outcomes"),
+    ("BAD-DATES", "children", 6, "date_of_birth",
+     "'31/02/2015' is not a date: day is out of range for month"),
+    ("BAD-DATES", "children", 6, "plan_date",
+     "'next March' is not a date; write it as 2026-07-31 or 31/07/2026"),
+    ("BAD-DATES", "needs", 7, "area", "unknown area of need 'Emotional'; expected one of "
+     "'Communication and interaction', 'Cognition and learning', 'Social, emotional and "
+     "mental health difficulties', 'Sensory and/or physical needs', 'Health', 'Social care'"),
+    ("BAD-DATES", "outcomes", 5, "target_date",
+     "'soon' is not a date; write it as 2026-07-31 or 31/07/2026"),
+    ("../../x", "children", 7, "child_id", "'../../x' is not a usable id: use 1-64 letters, "
+     "digits, '.', '_' or '-', starting with a letter or digit"),
+    ("DUP", "children", 10, "child_id", "child id 'DUP' is already used on row 8"),
+    ("DUP", "needs", 10, "need_id", "need id 'N1' is used more than once in this child's plan"),
+    ("DUP", "provision", 5, "provision_id",
+     "provision id 'P1' is used more than once in this child's plan"),
+    ("GHOST", "needs", 12, "child_id", "child id 'GHOST' is not in {children}"),
+    ("GHOST", "outcomes", 9, "child_id", "child id 'GHOST' is not in {children}"),
+]
+CHILD_ORDER = ["GOOD-1", "BAD-AREA", "BAD-LINKS", "BAD-DATES", "../../x", "DUP", "GOOD-2",
+               "GHOST"]
+
+
+def expected_faults(csv_folder: bool) -> dict[str, list[str]]:
+    expected: dict[str, list[str]] = {child_id: [] for child_id in CHILD_ORDER}
+    for child_id, sheet, row, column, message in FAULTS:
+        if csv_folder:
+            where = f"faulty_export/{sheet}.csv, row {row}, column {column!r}"
+            message = message.format(children="children.csv")
+        else:
+            where = f"faulty_export.xlsx, sheet {sheet!r}, row {row}, column {column!r}"
+            message = message.format(children="the 'children' sheet")
+        expected[child_id].append(f"{where}: {message}")
+    return expected
+
+
+def test_each_fault_in_a_csv_folder_is_named_with_its_file_row_and_column():
+    loaded = load_batch(DATA / "faulty_export")
+    assert problems_by_child(loaded) == expected_faults(csv_folder=True)
+
+
+def test_each_fault_in_a_workbook_is_named_with_its_file_sheet_row_and_column(faulty_workbook):
+    loaded = load_batch(faulty_workbook)
+    assert problems_by_child(loaded) == expected_faults(csv_folder=False)
+
+
+def test_a_fault_location_is_a_location_with_the_column_as_its_field(faulty_workbook):
+    bad_area = next(c for c in load_batch(faulty_workbook) if c.child_id == "BAD-AREA")
+    assert bad_area.problems[0][0] == Location("faulty_export.xlsx", "needs", 4, "area")
+
+
+def test_children_with_faults_get_no_plan_and_the_others_still_load():
+    loaded = load_batch(DATA / "faulty_export")
+    assert [(child.child_id, child.plan is not None) for child in loaded] == [
+        (child_id, child_id.startswith("GOOD")) for child_id in CHILD_ORDER
+    ]
+
+
+def test_rows_for_an_unknown_child_come_back_as_that_child_with_the_fault():
+    ghost = load_batch(DATA / "faulty_export")[-1]
+    assert (ghost.child_id, ghost.source, ghost.plan) == (
+        "GHOST", "faulty_export/needs.csv, row 12", None)
+
+
+def test_each_child_names_the_row_it_came_from(faulty_workbook):
+    sources = [child.source for child in load_batch(faulty_workbook)[:2]]
+    assert sources == ["faulty_export.xlsx, sheet 'children', row 2",
+                       "faulty_export.xlsx, sheet 'children', row 3"]
+
+
+def test_a_clean_child_from_the_faulty_export_keeps_every_part_of_its_data():
+    good = load_batch(DATA / "faulty_export")[0].plan
+    assert good.child.name == "Amélie Test"
+    assert good.child.aspirations == ['To read "big" books', "To have a friend"]
+    assert good.authority == "Testshire & District"
+    assert [need.area for need in good.needs] == [
+        AreaOfNeed.COMMUNICATION_AND_INTERACTION, AreaOfNeed.COGNITION_AND_LEARNING]
+    assert good.needs[1].description == "Reads slowly \\ tires easily"
+    outcome = good.outcomes[0]
+    assert (outcome.need_ids, outcome.long_term, outcome.timescale) == (
+        ["N1", "N2"], False, "By the end of Key Stage 2")
+    assert [(step.text, step.target) for step in outcome.steps] == [
+        ("Follow a 2-part instruction", "4 out of 5")]
+    assert [criterion.how_measured for criterion in outcome.success_criteria] == [
+        "Weekly tally", "Photos\nand notes"]
+    assert good.provision[0].resources.source == 'Top-up <band C> & "notional" budget'
+
+
+def test_a_clean_child_keeps_its_year_group_override_and_target_date():
+    good = load_batch(DATA / "faulty_export")[6].plan
+    assert good.year_group() == 1
+    assert good.outcomes[0].target_date == date(2027, 7, 31)
+    assert (good.provision[0].section, good.status) == ("H1", "final")
+
+
+# Faults in the layout stop the whole file.
+
+
+def test_a_missing_required_column_or_file_stops_a_csv_folder():
+    with pytest.raises(DataError) as raised:
+        load_batch(DATA / "bad_layout_export")
+    assert [f"{where}: {what}" for where, what in raised.value.problems] == [
+        "bad_layout_export/provision.csv: provision.csv is missing; it is required",
+        "bad_layout_export/children.csv, row 1, column 'nickname': the column 'nickname' is "
+        "not one the loader knows; the 'children' sheet has: child_id, name, date_of_birth, "
+        "plan_date, year_group_override, pronouns, aspirations, upn, nhs_number, authority, "
+        "review_date, status",
+        "bad_layout_export/children.csv, row 1, column 'plan_date': the required column "
+        "'plan_date' is missing from the header row",
+        "bad_layout_export/needs.csv, row 1, column 'area': the required column 'area' is "
+        "missing from the header row",
+    ]
+
+
+def test_a_missing_required_column_or_sheet_stops_a_workbook(tmp_path):
+    workbook = workbook_from_csv_folder(DATA / "bad_layout_export", tmp_path / "layout.xlsx")
+    with pytest.raises(DataError) as raised:
+        load_batch(workbook)
+    assert [str(where) for where, _ in raised.value.problems] == [
+        "layout.xlsx, sheet 'provision'",
+        "layout.xlsx, sheet 'children', row 1, column 'nickname'",
+        "layout.xlsx, sheet 'children', row 1, column 'plan_date'",
+        "layout.xlsx, sheet 'needs', row 1, column 'area'",
+    ]
+    assert raised.value.problems[0][1] == "the 'provision' sheet is missing; it is required"
+
+
+def test_a_column_named_twice_is_refused(tmp_path):
+    workbook = write_workbook(tmp_path / "twice.xlsx", {
+        "children": [["child_id", "name", "date_of_birth", "plan_date", "Name"]],
+        "needs": [["child_id", "need_id", "area"]],
+        "outcomes": [["child_id", "outcome_id", "text"]],
+        "provision": [["child_id", "provision_id", "what"]],
+    })
+    with pytest.raises(DataError) as raised:
+        load_batch(workbook)
+    assert str(raised.value) == (
+        "twice.xlsx, sheet 'children', row 1, column 'name': the column 'name' appears twice "
+        "(again in column 5)"
+    )
+
+
+def test_a_sheet_the_loader_does_not_read_is_ignored_with_a_warning(tmp_path, caplog):
+    workbook = write_workbook(tmp_path / "extra.xlsx", {
+        "children": [["child_id", "name", "date_of_birth", "plan_date"],
+                     ["X1", "Ann Test", "2015-01-01", "2026-03-12"]],
+        "needs": [["child_id", "need_id", "area"]],
+        "outcomes": [["child_id", "outcome_id", "text"]],
+        "provision": [["child_id", "provision_id", "what"]],
+        "Notes for managers": [["anything"]],
+    })
+    with caplog.at_level(logging.WARNING, logger="ehcp_kit"):
+        [child] = load_batch(workbook)
+    assert child.plan is not None
+    assert caplog.messages == [
+        "extra.xlsx: ignoring sheet 'Notes for managers', which the loader does not read"
+    ]
+
+
+def test_a_number_in_a_date_column_is_not_taken_for_a_date(tmp_path):
+    workbook = write_workbook(tmp_path / "serial.xlsx", {
+        "children": [["child_id", "name", "date_of_birth", "plan_date"],
+                     ["X1", "Ann Test", 42000, "2026-03-12"]],
+        "needs": [["child_id", "need_id", "area"]],
+        "outcomes": [["child_id", "outcome_id", "text"]],
+        "provision": [["child_id", "provision_id", "what"]],
+    })
+    [child] = load_batch(workbook)
+    assert [f"{where}: {what}" for where, what in child.problems] == [
+        "serial.xlsx, sheet 'children', row 2, column 'date_of_birth': 42000 is not a date; "
+        "write it as 2026-07-31 or 31/07/2026"
+    ]
+
+
+def test_a_required_cell_left_blank_is_named(tmp_path):
+    workbook = write_workbook(tmp_path / "blank.xlsx", {
+        "children": [["child_id", "name", "date_of_birth", "plan_date"],
+                     ["X1", None, "2015-01-01", "2026-03-12"]],
+        "needs": [["child_id", "need_id", "area"], ["X1", "N1", None]],
+        "outcomes": [["child_id", "outcome_id", "text"]],
+        "provision": [["child_id", "provision_id", "what"]],
+    })
+    [child] = load_batch(workbook)
+    assert [f"{where}: {what}" for where, what in child.problems] == [
+        "blank.xlsx, sheet 'children', row 2, column 'name': this is required but is missing "
+        "or empty",
+        "blank.xlsx, sheet 'needs', row 2, column 'area': this is required but is missing "
+        "or empty",
+    ]
+
+
+def test_an_input_that_is_neither_workbook_folder_nor_plan_is_refused(tmp_path):
+    report = tmp_path / "children.docx"
+    report.write_bytes(b"")
+    with pytest.raises(DataError, match=r"children.docx: not a workbook \(.xlsx\)"):
+        load_batch(report)
+    with pytest.raises(DataError, match="missing.xlsx: no such file or folder"):
+        load_batch(tmp_path / "missing.xlsx")
+
+
+def test_a_file_that_is_not_really_a_workbook_is_refused(tmp_path):
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("child_id,name\n", encoding="utf-8")
+    with pytest.raises(DataError, match="fake.xlsx: cannot read the file as an .xlsx workbook"):
+        load_batch(fake)
+
+
+# Plan files (YAML and JSON).
+
+
+def test_a_json_plan_loads():
+    plan = load_plan(DATA / "faulty_plans" / "good.json")
+    assert (plan.child.id, plan.needs[0].area, plan.needs[0].description) == (
+        "JSON-1", AreaOfNeed.COGNITION_AND_LEARNING, "Dyslexia \\ slow reading")
+
+
+def test_every_fault_in_a_plan_file_is_named_with_its_field():
+    with pytest.raises(DataError) as raised:
+        load_plan(DATA / "faulty_plans" / "many-faults.yaml")
+    assert raised.value.child_id == "../escape"
+    assert [(where.field, what) for where, what in raised.value.problems] == [
+        ("child.id", "'../escape' is not a usable id: use 1-64 letters, digits, '.', '_' or "
+                     "'-', starting with a letter or digit"),
+        ("child.date_of_birth", "'31/02/2015' is not a date: day is out of range for month"),
+        ("child.nickname", "'nickname' is not a field of the plan; check its spelling and "
+                           "where it sits"),
+        ("needs[0].area", "unknown area of need 'Cognitive'; expected one of 'Communication "
+                          "and interaction', 'Cognition and learning', 'Social, emotional and "
+                          "mental health difficulties', 'Sensory and/or physical needs', "
+                          "'Health', 'Social care'"),
+        ("provision[0].section", "'X' is not allowed here; expected 'F', 'G', 'H1' or 'H2'"),
+        ("outcomes[2].need_ids", "need 'N7' does not exist: it is not among this child's needs"),
+        ("provision[0].outcome_ids",
+         "outcome 'O9' does not exist: it is not among this child's outcomes"),
+        ("review_date", "review date '2025-01-01' is before the plan date '2026-03-12'"),
+    ]
+    assert {where.file for where, _ in raised.value.problems} == {"many-faults.yaml"}
+
+
+def test_dangling_ids_are_reported_at_their_field_not_as_one_message():
+    with pytest.raises(DataError) as raised:
+        load_plan(DATA / "faulty_plans" / "dangling-only.yaml")
+    assert str(raised.value) == (
+        "dangling-only.yaml, field 'outcomes[0].need_ids': need 'N2' does not exist: it is "
+        "not among this child's needs; dangling-only.yaml, field 'review_date': review date "
+        "'2025-03-12' is before the plan date '2026-03-12'"
+    )
+
+
+def test_a_yaml_syntax_error_names_the_file_and_line():
+    with pytest.raises(DataError) as raised:
+        load_plan(DATA / "faulty_plans" / "bad-syntax.yaml")
+    assert str(raised.value) == (
+        "bad-syntax.yaml: not valid YAML at line 9, column 1: expected ',' or ']', but got "
+        "'<stream end>' (while parsing a flow sequence that starts at line 8)"
+    )
+
+
+def test_a_json_syntax_error_names_the_file_and_line(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{\n  "child": {"id": "J1",}\n}\n', encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        load_plan(broken)
+    assert str(raised.value) == (
+        "broken.json: not valid JSON at line 2, column 24: Expecting property name enclosed "
+        "in double quotes"
+    )
+
+
+def test_a_plan_file_that_holds_a_list_is_refused():
+    with pytest.raises(DataError) as raised:
+        load_plan(DATA / "faulty_plans" / "not-a-mapping.yaml")
+    assert str(raised.value) == (
+        "not-a-mapping.yaml: the file should hold one child's plan (a mapping of fields) but "
+        "holds a list"
+    )
+
+
+def test_a_folder_of_plan_files_loads_every_file_and_reports_the_faulty_ones():
+    loaded = load_batch(DATA / "faulty_plans")
+    assert [(child.child_id, child.source, child.plan is not None) for child in loaded] == [
+        ("bad-syntax", "bad-syntax.yaml", False),
+        ("DANGLE-1", "dangling-only.yaml", False),
+        ("JSON-1", "good.json", True),
+        ("../escape", "many-faults.yaml", False),
+        ("not-a-mapping", "not-a-mapping.yaml", False),
+    ]
+    assert len(loaded[3].problems) == 8
+
+
+def test_a_single_plan_file_is_a_batch_of_one():
+    [child] = load_batch(DATA / "faulty_plans" / "good.json")
+    assert (child.child_id, child.source, child.problems) == ("JSON-1", "good.json", [])
+
+
+def test_a_second_plan_file_for_the_same_child_is_refused(tmp_path):
+    for name in ("a.json", "b.json"):
+        shutil.copy(DATA / "faulty_plans" / "good.json", tmp_path / name)
+    first, second = load_batch(tmp_path)
+    assert first.plan is not None
+    assert second.plan is None
+    assert second.problems == [(Location("b.json", field="child.id"),
+                                "child id 'JSON-1' is also used in 'a.json'; each child needs "
+                                "their own id")]
+
+
+def test_a_folder_with_no_plans_or_csv_files_is_refused(tmp_path):
+    with pytest.raises(DataError, match="holds no plan files"):
+        load_batch(tmp_path)
+
+
+# plan_to_yaml.
+
+
+@pytest.mark.parametrize("path", sorted((EXAMPLES / "plans").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_example_plan_loads_and_round_trips_through_plan_to_yaml(path, tmp_path):
+    plan = load_plan(path)
+    copy = tmp_path / path.name
+    copy.write_text(plan_to_yaml(plan), encoding="utf-8")
+    assert load_plan(copy) == plan
+
+
+def test_awkward_text_survives_a_round_trip_through_plan_to_yaml(tmp_path):
+    awkward = [
+        'Smith & Sons <Ltd> said "yes"', "C:\\Symbols\\Core", "line one\nline two\n  indented",
+        "yes", "null", "# not a comment", "- not a list", "Zoë, Łukasz, 李思远, يوسف",
+        "'single' quotes", "2026-03-12", "tab\there", "ends with a colon:",
+    ]
+    plan = Plan.model_validate({
+        "child": {"id": "RT-1", "name": "Siobhán O'Neill", "date_of_birth": "2012-02-29",
+                  "aspirations": awkward},
+        "plan_date": "2026-03-12",
+        "needs": [{"id": "N1", "area": "SEMH", "description": "\n".join(awkward)}],
+    })
+    copy = tmp_path / "awkward.yaml"
+    copy.write_text(plan_to_yaml(plan), encoding="utf-8")
+    loaded = load_plan(copy)
+    assert loaded == plan
+    assert loaded.child.aspirations == awkward
+
+
+def test_plan_to_yaml_writes_text_of_several_lines_as_a_block():
+    plan = load_plan(EXAMPLES / "plans" / "first-person-secondary.yaml")
+    assert "  description: |-\n      Ellis has anxiety" in plan_to_yaml(plan)
+
+
+# Personal data stays out of the log.
+
+
+def test_loading_never_logs_a_name_or_date_of_birth(caplog, faulty_workbook):
+    with caplog.at_level(logging.DEBUG, logger="ehcp_kit"):
+        loaded = load_batch(EXAMPLES / "authority_export.xlsx")
+        load_batch(DATA / "faulty_export")
+        load_batch(faulty_workbook)
+    assert caplog.records
+    for child in loaded:
+        dob = child.plan.child.date_of_birth
+        for secret in (child.plan.child.name, dob.isoformat(), dob.strftime("%d/%m/%Y")):
+            assert secret not in caplog.text
+    for secret in ("Amélie Test", "Bram Test", "31/08/2017", "31/02/2015"):
+        assert secret not in caplog.text
+
+
+def test_a_row_with_no_child_id_is_reported_on_its_own(tmp_path):
+    workbook = write_workbook(tmp_path / "orphan.xlsx", {
+        "children": [["child_id", "name", "date_of_birth", "plan_date"],
+                     ["X1", "Ann Test", "2015-01-01", "2026-03-12"]],
+        "needs": [["child_id", "need_id", "area"], [None, "N1", "SEMH"]],
+        "outcomes": [["child_id", "outcome_id", "text"]],
+        "provision": [["child_id", "provision_id", "what"]],
+    })
+    clean, orphan = load_batch(workbook)
+    assert clean.plan is not None
+    assert (orphan.child_id, orphan.plan, orphan.problems) == ("", None, [(
+        Location("orphan.xlsx", "needs", 2, "child_id"),
+        "the row has no child_id, so it belongs to no child",
+    )])

@@ -1,0 +1,539 @@
+"""The documents of one child's outcomes section (HTML and Word) and the per-child notebook."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jinja2
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from docx import Document
+from docx.oxml.ns import qn
+
+import ehcp_kit.render
+import ehcp_kit.render._word
+from ehcp_kit import Plan
+from ehcp_kit.render import render_docx, render_html, write_documents
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+NOTEBOOK = REPOSITORY / "ehcp_kit" / "notebooks" / "plan.ipynb"
+
+TRICKY = "Smith & Sons <Ltd>"
+SUCCESS_CRITERIA_HEADERS = [
+    "What will success look like?",
+    "How will we measure this?",
+    "When will we measure this?",
+    "Who will measure this?",
+]
+
+
+def make_plan(**changes: object) -> Plan:
+    """A small invented plan: one outcome that resolves, one that does not."""
+    data: dict = {
+        "child": {
+            "id": "T-001",
+            "name": "Zoë Łukasz-O'Neill",
+            "date_of_birth": "2016-11-03",
+            "pronouns": "she/her",
+            "aspirations": [f"To work at {TRICKY}", 'To read "Matilda" to her brother'],
+        },
+        "authority": f"{TRICKY} Borough Council",
+        "plan_date": "2025-02-10",
+        "review_date": "2026-02-09",
+        "needs": [
+            {"id": "N1", "area": "SLCN", "description": "Understands two key words."},
+            {"id": "N2", "area": "Cognition and learning",
+             "description": "Reads at Reception level."},
+        ],
+        "outcomes": [
+            {
+                "id": "E1",
+                "text": "By the end of Key Stage 2, Zoë will follow four-key-word instructions.",
+                "need_ids": ["N1"],
+                "timescale": "by the end of Key Stage 2",
+                "steps": [{"text": "Zoë will follow three-key-word instructions.",
+                           "target": "by the end of Year 4"}],
+                "success_criteria": [{
+                    "what_success_looks_like": "Zoë starts tasks with her class.",
+                    "how_measured": "Teacher's tally: 8 out of 10 instructions.",
+                    "when_measured": "Each half term",
+                    "who_measures": "Class teacher",
+                }],
+            },
+            {
+                "id": "E2",
+                "text": "Zoë will read aloud.\nShe will choose her own books.",
+                "need_ids": ["N2"],
+                "timescale": "when the time is right",
+            },
+        ],
+        "provision": [
+            {
+                "id": "F1",
+                "what": "Speech & language therapy <1:1>",
+                "who": "Speech and language therapist",
+                "how_often": "Once a week",
+                "how_long": "45 minutes",
+                "group_size": "1:1",
+                "period": "Term time",
+                "need_ids": ["N1"],
+                "outcome_ids": ["E1"],
+                "resources": {"what": "30 sessions a year", "source": TRICKY},
+            }
+        ],
+    }
+    data.update(changes)
+    return Plan.model_validate(data)
+
+
+def parse(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def outcome_section(soup: BeautifulSoup, outcome_id: str):
+    return soup.find("section", id=f"outcome-{outcome_id}")
+
+
+def word_document(plan: Plan, tmp_path: Path, **options: object):
+    path = tmp_path / "plan.docx"
+    render_docx(plan, path, **options)
+    return Document(str(path))
+
+
+def table_with_header(document, header: list[str]):
+    for table in document.tables:
+        if [cell.text for cell in table.rows[0].cells] == header:
+            return table
+    raise AssertionError(f"no table with header {header!r}")
+
+
+# The HTML page.
+
+
+def test_html_page_is_in_british_english_with_one_h1_inside_main():
+    soup = parse(render_html(make_plan()))
+
+    assert soup.html["lang"] == "en-GB"
+    assert [h1.get_text() for h1 in soup.find_all("h1")] == [
+        "Education, Health and Care plan for Zoë Łukasz-O'Neill"
+    ]
+    assert soup.find("main").find("h1") is not None
+
+
+def test_html_headings_run_in_order_without_skipping_a_level():
+    soup = parse(render_html(make_plan()))
+
+    levels = [int(heading.name[1]) for heading in soup.find_all(["h1", "h2", "h3", "h4", "h5"])]
+    assert levels[0] == 1
+    assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:], strict=False))
+    assert [h.get_text() for h in soup.find_all("h2")] == [
+        "Section A: aspirations", "Section E: outcomes"
+    ]
+
+
+def test_html_tables_have_captions_and_scoped_header_cells():
+    soup = parse(render_html(make_plan()))
+    tables = soup.find_all("table")
+
+    assert len(tables) == 7  # details; E1: addresses, steps, criteria, actions, resources; E2
+    for table in tables:
+        assert table.caption is not None and table.caption.get_text().strip()
+        assert table.find("thead").find_all("th")
+        for header in table.find_all("th"):
+            assert header["scope"] in ("col", "row")
+
+
+def test_html_shows_each_outcome_text_and_the_date_its_timescale_resolves_to():
+    soup = parse(render_html(make_plan()))
+    first, second = outcome_section(soup, "E1"), outcome_section(soup, "E2")
+
+    assert first.find("p", class_="outcome-text").get_text() == (
+        "By the end of Key Stage 2, Zoë will follow four-key-word instructions."
+    )
+    assert first.find("time").get_text() == "31 July 2028"
+    assert first.find("time")["datetime"] == "2028-07-31"
+    assert second.find("p", class_="outcome-text").get_text() == (
+        "Zoë will read aloud.\nShe will choose her own books."
+    )
+
+
+def test_html_says_plainly_when_a_timescale_is_not_resolved():
+    soup = parse(render_html(make_plan()))
+    cells = outcome_section(soup, "E2").find("table", class_="addresses").find_all("td")
+
+    assert cells[2].get_text() == "when the time is right"
+    assert cells[3].find("strong").get_text() == "not resolved"
+    assert "when the time is right" in cells[3].find("span", class_="note").get_text()
+
+
+def test_html_shows_ampersands_and_angle_brackets_literally():
+    html = render_html(make_plan())
+    soup = parse(html)
+
+    assert "Smith &amp; Sons &lt;Ltd&gt;" in html
+    assert "<Ltd>" not in html and "<1:1>" not in html
+    assert soup.find("ltd") is None
+    assert soup.find("td").get_text() == f"{TRICKY} Borough Council"
+    assert soup.find("li").get_text() == f"To work at {TRICKY}"
+    assert soup.find("table", class_="actions").find("td").get_text() == (
+        "Speech & language therapy <1:1>"
+    )
+
+
+def test_html_shows_newlines_in_free_text_as_line_breaks():
+    soup = parse(render_html(make_plan()))
+    text = outcome_section(soup, "E2").find("p", class_="outcome-text")
+
+    assert [str(part) for part in text.contents] == [
+        "Zoë will read aloud.", "<br/>", "\nShe will choose her own books."
+    ]
+
+
+def test_html_lays_each_outcome_out_in_the_order_of_the_outcome_template():
+    soup = parse(render_html(make_plan()))
+    first = outcome_section(soup, "E1")
+
+    assert [h.get_text() for h in first.find_all("h4")] == [
+        "Steps towards the outcome", "Success criteria", "Actions required (provision)",
+        "Resources required",
+    ]
+    criteria = first.find("table", class_="success-criteria")
+    assert [th.get_text() for th in criteria.find_all("th")] == SUCCESS_CRITERIA_HEADERS
+    assert [td.get_text() for td in criteria.find_all("td")] == [
+        "Zoë starts tasks with her class.", "Teacher's tally: 8 out of 10 instructions.",
+        "Each half term", "Class teacher",
+    ]
+    action = first.find("table", class_="actions").find("tbody").find("tr")
+    assert [cell.get_text() for cell in action.find_all(["th", "td"])] == [
+        "F1 (Section F)", "Speech & language therapy <1:1>", "Speech and language therapist",
+        "Once a week; Term time", "45 minutes", "1:1",
+    ]
+    resource = first.find("table", class_="resources").find("tbody").find("tr")
+    assert [cell.get_text() for cell in resource.find_all(["th", "td"])] == [
+        "F1", "30 sessions a year", TRICKY,
+    ]
+    assert [p.get_text() for p in outcome_section(soup, "E2").find_all("p", class_="missing")] == [
+        "No steps are recorded for this outcome.",
+        "No success criteria are recorded for this outcome.",
+        "No provision in this plan says it serves this outcome.",
+        "No resources are recorded for this outcome.",
+    ]
+
+
+def test_html_header_shows_authority_child_reference_dates_and_aspirations():
+    soup = parse(render_html(make_plan()))
+    details = soup.find("table", class_="plan-details").find("tbody").find_all("td")
+
+    assert [cell.get_text() for cell in details] == [
+        f"{TRICKY} Borough Council", "Zoë Łukasz-O'Neill", "T-001", "10 February 2025",
+        "9 February 2026", "Draft",
+    ]
+    assert [li.get_text() for li in soup.find("section", class_="aspirations").find_all("li")] == [
+        f"To work at {TRICKY}", 'To read "Matilda" to her brother'
+    ]
+
+
+def test_html_page_has_a_print_stylesheet_and_loads_nothing_from_elsewhere():
+    html = render_html(make_plan())
+    soup = parse(html)
+
+    assert "@media print" in soup.find("style").get_text()
+    assert "http" not in html
+    assert soup.find(["link", "script", "img", "iframe"]) is None
+    assert [tag.name for tag in soup.find_all(lambda tag: tag.has_attr("src"))] == []
+    assert [tag.name for tag in soup.find_all(lambda tag: tag.has_attr("href"))] == []
+
+
+def test_html_fragment_is_only_the_outcomes_section():
+    fragment = render_html(make_plan(), fragment=True)
+    soup = parse(fragment)
+
+    assert fragment.lstrip().startswith('<section class="outcomes"')
+    assert soup.find(["html", "main", "h1", "style"]) is None
+    assert [h.get_text() for h in soup.find_all("h2")] == ["Section E: outcomes"]
+    assert [h.get_text() for h in soup.find_all("h3")] == ["Outcome 1 (E1)", "Outcome 2 (E2)"]
+
+
+# The Word document.
+
+
+def test_word_document_uses_heading_styles_in_reading_order(tmp_path):
+    document = word_document(make_plan(), tmp_path)
+
+    headings = [(p.style.name, p.text) for p in document.paragraphs
+                if p.style.name.startswith("Heading")]
+    parts = [("Heading 4", "Steps towards the outcome"), ("Heading 4", "Success criteria"),
+             ("Heading 4", "Actions required (provision)"), ("Heading 4", "Resources required")]
+    assert headings == [
+        ("Heading 1", "Education, Health and Care plan for Zoë Łukasz-O'Neill"),
+        ("Heading 2", "Section A: aspirations"),
+        ("Heading 2", "Section E: outcomes"),
+        ("Heading 3", "Outcome 1 (E1)"), *parts,
+        ("Heading 3", "Outcome 2 (E2)"), *parts,
+    ]
+
+
+def test_word_document_shows_each_outcome_text_and_resolved_date(tmp_path):
+    document = word_document(make_plan(), tmp_path)
+    texts = [p.text for p in document.paragraphs]
+    addresses = [table for table in document.tables
+                 if table.rows[0].cells[0].text == "Areas of need"]
+
+    assert "By the end of Key Stage 2, Zoë will follow four-key-word instructions." in texts
+    assert "Zoë will read aloud.\nShe will choose her own books." in texts
+    assert [table.rows[1].cells[3].text.split("\n")[0] for table in addresses] == [
+        "31 July 2028", "not resolved"
+    ]
+    assert addresses[0].rows[1].cells[2].text == "by the end of Key Stage 2"
+
+
+def test_word_success_criteria_table_has_the_four_columns_as_a_header_row(tmp_path):
+    document = word_document(make_plan(), tmp_path)
+    table = table_with_header(document, SUCCESS_CRITERIA_HEADERS)
+
+    assert [cell.text for cell in table.rows[1].cells] == [
+        "Zoë starts tasks with her class.", "Teacher's tally: 8 out of 10 instructions.",
+        "Each half term", "Class teacher",
+    ]
+    assert len(table.rows) == 2
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_word_document_shows_special_characters_and_newlines_literally(tmp_path):
+    name = 'Zoë "Zo" Łukasz-O\'Neill 李明 محمد'
+    plan = make_plan(child={
+        "id": "T-002", "name": name, "date_of_birth": "2016-11-03",
+        "aspirations": [f"{TRICKY}\nsecond line", r"Files in C:\temp\x", "{{ 7*7 }} {%p if %}"],
+    })
+    document = word_document(plan, tmp_path)
+    paragraphs = [p.text for p in document.paragraphs]
+    details = table_with_header(document, [
+        "Local authority", "Child or young person", "Reference", "Plan date", "Review date",
+        "Status",
+    ])
+
+    assert f"Education, Health and Care plan for {name}" in paragraphs
+    assert f"{TRICKY}\nsecond line" in paragraphs
+    assert r"Files in C:\temp\x" in paragraphs
+    assert "{{ 7*7 }} {%p if %}" in paragraphs
+    assert [cell.text for cell in details.rows[1].cells][:3] == [
+        f"{TRICKY} Borough Council", name, "T-002"
+    ]
+    actions = table_with_header(document, [
+        "Provision", "What will the interventions be?", "Who will do them?",
+        "How often will they happen?", "For how long?", "Group size or ratio",
+    ])
+    assert actions.rows[1].cells[1].text == "Speech & language therapy <1:1>"
+
+
+def test_word_document_from_an_authority_template_uses_the_same_variables(tmp_path):
+    template = Document()
+    template.add_heading("{{ authority }}", level=1)
+    template.add_paragraph("{{ child.name }} has {{ outcomes|length }} outcomes")
+    template.add_paragraph("{{ outcomes[0].target_date }}")
+    template.save(str(tmp_path / "authority.docx"))
+
+    document = word_document(make_plan(), tmp_path, template=tmp_path / "authority.docx")
+
+    assert [p.text for p in document.paragraphs] == [
+        f"{TRICKY} Borough Council", "Zoë Łukasz-O'Neill has 2 outcomes", "31 July 2028"
+    ]
+
+
+def test_word_template_naming_an_unknown_variable_is_an_error(tmp_path):
+    template = Document()
+    template.add_paragraph("{{ child.date_of_birth }}")
+    template.save(str(tmp_path / "authority.docx"))
+
+    with pytest.raises(jinja2.UndefinedError, match="date_of_birth"):
+        render_docx(make_plan(), tmp_path / "plan.docx", template=tmp_path / "authority.docx")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["authority.docx"]
+
+
+def test_missing_word_template_is_named_in_the_error(tmp_path):
+    missing = tmp_path / "no-such-template.docx"
+
+    with pytest.raises(FileNotFoundError, match="no-such-template.docx"):
+        render_docx(make_plan(), tmp_path / "plan.docx", template=missing)
+
+
+def test_bundled_word_template_is_what_the_script_builds(tmp_path):
+    rebuilt = tmp_path / "outcomes.docx"
+    subprocess.run(
+        [sys.executable, str(REPOSITORY / "scripts" / "make_word_template.py"), str(rebuilt)],
+        check=True, capture_output=True,
+    )
+    bundled = REPOSITORY / "ehcp_kit" / "templates" / "outcomes.docx"
+
+    with zipfile.ZipFile(bundled) as old, zipfile.ZipFile(rebuilt) as new:
+        assert sorted(old.namelist()) == sorted(new.namelist())
+        for part in ("word/document.xml", "word/styles.xml", "docProps/core.xml"):
+            assert old.read(part) == new.read(part), part
+
+
+# Writing the files.
+
+
+def test_write_documents_writes_plan_docx_and_plan_html_and_nothing_else(tmp_path):
+    written = write_documents(make_plan(), tmp_path / "T-001")
+
+    assert written == {"docx": tmp_path / "T-001" / "plan.docx",
+                       "html": tmp_path / "T-001" / "plan.html"}
+    assert sorted(path.name for path in (tmp_path / "T-001").iterdir()) == [
+        "plan.docx", "plan.html"
+    ]
+    assert written["html"].read_text(encoding="utf-8") == render_html(make_plan())
+    assert Document(str(written["docx"])).paragraphs[0].text.endswith("Zoë Łukasz-O'Neill")
+
+
+def test_write_documents_takes_formats_as_a_list_or_comma_separated_text(tmp_path):
+    assert list(write_documents(make_plan(), tmp_path, ["html"])) == ["html"]
+    assert list(write_documents(make_plan(), tmp_path, "docx, html")) == ["docx", "html"]
+
+
+def test_write_documents_rejects_unknown_formats_by_name_and_writes_nothing(tmp_path):
+    with pytest.raises(ValueError, match=r"\['pdf', 'odt'\]"):
+        write_documents(make_plan(), tmp_path, ("html", "pdf", "odt"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_rendering_writes_nothing_and_keeps_the_old_documents(tmp_path, monkeypatch):
+    (tmp_path / "plan.html").write_text("old page", encoding="utf-8")
+
+    def broken(plan, template=None):
+        raise RuntimeError("template broke")
+
+    monkeypatch.setattr(ehcp_kit.render._word, "docx_bytes", broken)
+    with pytest.raises(RuntimeError, match="template broke"):
+        write_documents(make_plan(), tmp_path)
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["plan.html"]
+    assert (tmp_path / "plan.html").read_text(encoding="utf-8") == "old page"
+
+
+def test_interrupted_write_removes_its_temporary_file(tmp_path, monkeypatch):
+    (tmp_path / "plan.docx").write_bytes(b"old document")
+
+    def interrupted(source, target):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        render_docx(make_plan(), tmp_path / "plan.docx")
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["plan.docx"]
+    assert (tmp_path / "plan.docx").read_bytes() == b"old document"
+
+
+# What importing costs, and the public surface.
+
+
+def loaded_modules(code: str) -> list[str]:
+    """Which heavy modules are loaded after running ``code`` in a fresh interpreter."""
+    probe = (
+        f"{code}\nimport sys, json\n"
+        "print(json.dumps(sorted(m for m in ('ehcp_kit.render', 'jinja2', 'docxtpl', 'docx', "
+        "'lxml') if m in sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
+                            text=True)
+    return json.loads(result.stdout)
+
+
+def test_importing_ehcp_kit_loads_no_renderer():
+    assert loaded_modules("import ehcp_kit") == []
+
+
+def test_showing_html_loads_no_word_library():
+    assert loaded_modules("from ehcp_kit.render import render_html") == [
+        "ehcp_kit.render", "jinja2"
+    ]
+
+
+def test_render_public_api():
+    assert sorted(ehcp_kit.render.__all__) == [
+        "DOCUMENT_FORMATS", "render_docx", "render_html", "write_documents"
+    ]
+
+
+# The per-child notebook.
+
+
+def test_notebook_has_a_parameters_cell_with_the_three_defaults_and_no_outputs():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    parameters = [cell for cell in notebook.cells
+                  if "parameters" in cell.metadata.get("tags", [])]
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+    assert len(parameters) == 1
+    defaults: dict = {}
+    exec(parameters[0].source, defaults)
+    assert {key: defaults[key] for key in ("plan_json", "output_dir", "formats")} == {
+        "plan_json": "", "output_dir": ".", "formats": "docx,html"
+    }
+    assert [cell.outputs for cell in code_cells] == [[]] * len(code_cells)
+    assert [cell.execution_count for cell in code_cells] == [None] * len(code_cells)
+
+
+def test_notebooks_folder_links_to_the_packaged_notebook():
+    link = REPOSITORY / "notebooks" / "plan.ipynb"
+
+    assert link.is_symlink()
+    assert os.readlink(link) == "../ehcp_kit/notebooks/plan.ipynb"
+    assert link.resolve() == NOTEBOOK
+
+
+@pytest.mark.slow
+def test_notebook_rebuilds_in_the_kernel_exactly_the_plan_it_was_sent(tmp_path):
+    import papermill
+
+    name = 'Zoë "Zo" Łukasz-O\'Neill'
+    plan = make_plan(
+        child={
+            "id": "T-003",
+            "name": name,
+            "date_of_birth": "2016-11-03",
+            "pronouns": "she/her",
+            "aspirations": [
+                "李明 and محمد are her best friends",
+                r"Saves her drawings in C:\temp\x and ends with a backslash \\",
+                'Says "hello" and \'goodbye\'\nand waves',
+                f"A Saturday job at {TRICKY}",
+            ],
+        },
+    )
+    output_dir = tmp_path / "out" / "T-003"
+
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / "plan.ipynb"),
+        parameters={"plan_json": plan.model_dump_json(), "output_dir": str(output_dir),
+                    "formats": "docx,html"},
+        kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
+    )
+
+    # The kernel's fingerprint of the plan it rebuilt is the fingerprint of the plan sent.
+    executed = nbformat.read(tmp_path / "plan.ipynb", as_version=4)
+    build = next(cell for cell in executed.cells if cell.get("id") == "build-plan")
+    printed = "".join(output.get("text", "") for output in build.outputs)
+    sent = hashlib.sha256(plan.model_dump_json().encode("utf-8")).hexdigest()
+    assert printed.splitlines() == [
+        "Child T-003: outcomes 2, provision items 1",
+        f"Plan fingerprint (SHA-256): {sent}",
+    ]
+
+    # And the page it wrote carries the exact text.
+    assert sorted(path.name for path in output_dir.iterdir()) == ["plan.docx", "plan.html"]
+    soup = parse((output_dir / "plan.html").read_text(encoding="utf-8"))
+    assert soup.find("table", class_="plan-details").find_all("td")[1].get_text() == name
+    assert [li.get_text() for li in soup.find_all("li")] == plan.child.aspirations
+    last = executed.cells[-1]
+    assert "".join(output["text"] for output in last.outputs).splitlines() == [
+        f"Wrote plan.docx in {output_dir}", f"Wrote plan.html in {output_dir}"
+    ]
