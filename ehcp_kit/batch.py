@@ -5,7 +5,8 @@ kernel (the executed notebook is the audit record) and the notebook writes that 
 documents. Children run in worker processes, each child in its own kernel, so nothing
 one child's notebook defines can reach another's. A child whose data or notebook fails
 is recorded with the reason and the batch goes on; ``summary.csv`` holds every child's
-status, and ``findings.csv`` every quality finding.
+status and hours of provision a year, ``findings.csv`` every quality finding and
+``provision_hours.csv`` each child's hours a year per area of need.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .config import Config
 from .errors import EhcpKitError
 from .plan import Plan
+from .rules import ProvisionHours, check_plan, provision_hours
 
 __all__ = ["BatchResult", "ChildResult", "FORMATS", "default_notebook", "run_batch"]
 
@@ -33,8 +36,9 @@ logger = logging.getLogger("ehcp_kit")
 FORMATS = ("docx", "html")
 SUMMARY_FIELDS = [
     "child_id", "status", "reason", "source", "folder", "outcomes", "provision",
-    "findings", "errors", "warnings", "seconds",
+    "findings", "errors", "warnings", "provision_hours", "unquantified_provision", "seconds",
 ]
+HOURS_FIELDS = ["child_id", "area_of_need", "hours_per_year"]
 FINDING_FIELDS = ["child_id", "code", "slug", "severity", "field", "item_id", "span", "message"]
 
 
@@ -50,6 +54,7 @@ class ChildResult:
     outcomes: int = 0
     provision: int = 0
     findings: list = field(default_factory=list)
+    hours: ProvisionHours | None = None
     seconds: float = 0.0
 
     def summary_row(self) -> dict[str, object]:
@@ -65,6 +70,8 @@ class ChildResult:
             "findings": len(self.findings),
             "errors": severities.count("error"),
             "warnings": severities.count("warning"),
+            "provision_hours": "" if self.hours is None else f"{self.hours.total:g}",
+            "unquantified_provision": "" if self.hours is None else len(self.hours.unquantified),
             "seconds": f"{self.seconds:.2f}",
         }
 
@@ -111,6 +118,7 @@ def run_batch(
     use_notebook: bool = True,
     timeout: float | None = 600,
     template: str | os.PathLike[str] | None = None,
+    config: Config | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
 ) -> BatchResult:
     """Produce every child's documents from ``input_path`` into ``out_dir``.
@@ -118,11 +126,13 @@ def run_batch(
     ``input_path`` is a workbook, a folder of CSV files, or a folder of YAML/JSON plans.
     Each child gets ``out_dir/<child id>/`` with ``plan.ipynb`` (unless ``use_notebook``
     is false) and one document per format. ``summary.csv`` and ``findings.csv`` are
-    written last, whatever happened to the children.
+    written last, whatever happened to the children. The quality checks use ``config``,
+    or else the settings file beside ``input_path`` (see :class:`ehcp_kit.config.Config`).
     """
     from .loaders import load_batch
 
     formats = check_formats(formats)
+    config = config if config is not None else Config.load(input_path)
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     notebook_path = Path(notebook) if notebook else default_notebook()
@@ -151,7 +161,8 @@ def run_batch(
         result.folder = folder.relative_to(out).as_posix()
         result.outcomes = len(child.plan.outcomes)
         result.provision = len(child.plan.provision)
-        result.findings = _findings(child.plan)
+        result.findings = check_plan(child.plan, config=config)
+        result.hours = provision_hours(child.plan, school_weeks=config.school_weeks)
         runnable.append((result, child.plan, folder))
 
     logger.info("batch: %d children loaded, %d to run", len(results), len(runnable))
@@ -163,7 +174,9 @@ def run_batch(
             formats,
             str(notebook_path) if use_notebook else None,
             timeout,
-            str(template) if template else None,
+            # The kernel runs in the child's folder, so paths it is given must be absolute.
+            str(Path(template).resolve()) if template else None,
+            str(Path(config.source).resolve()) if config.source else None,
         )
         for result, plan, folder in runnable
     ]
@@ -181,15 +194,6 @@ def _child_folder(out: Path, child_id: str) -> Path:
     if folder.parent != out or child_id in ("", ".", ".."):
         raise EhcpKitError(f"child id {child_id!r} would write outside {out}")
     return folder
-
-
-def _findings(plan: Plan) -> list:
-    """The quality findings for a plan, or none when the rule library is unavailable."""
-    try:
-        from .rules import check_plan
-    except ImportError:  # XXX: the rule library lands separately; remove once it has.
-        return []
-    return list(check_plan(plan))
 
 
 def _execute(tasks: list[tuple], jobs: int, progress) -> list[tuple[str, str, float]]:
@@ -227,6 +231,7 @@ def run_child(
     notebook: str | None,
     timeout: float | None,
     template: str | None,
+    config_path: str | None = None,
 ) -> tuple[str, str, float]:
     """Produce one child's outputs; returns ``(status, reason, seconds)``.
 
@@ -243,7 +248,7 @@ def run_child(
             plan = Plan.model_validate_json(plan_json)
             write_documents(plan, target, formats, template=template)
         else:
-            _run_notebook(notebook, target, plan_json, formats, timeout, template)
+            _run_notebook(notebook, target, plan_json, formats, timeout, template, config_path)
     except Exception as error:  # noqa: BLE001 - a child's failure must not stop a batch
         logger.warning("child %s failed: %s", child_id, type(error).__name__)
         return "failed", _describe(error), time.perf_counter() - started
@@ -251,12 +256,16 @@ def run_child(
     return "succeeded", "", time.perf_counter() - started
 
 
-def _run_notebook(notebook, target: Path, plan_json, formats, timeout, template) -> None:
+def _run_notebook(
+    notebook, target: Path, plan_json, formats, timeout, template, config_path=None
+) -> None:
     import papermill
 
     parameters = {"plan_json": plan_json, "output_dir": str(target), "formats": ",".join(formats)}
     if template:
         parameters["template"] = template
+    if config_path:
+        parameters["config_path"] = config_path
     # Write the executed notebook beside its final name, then move it into place, so a
     # stopped batch never leaves a half-written audit record.
     handle, partial = tempfile.mkstemp(prefix=".plan-", suffix=".ipynb", dir=target)
@@ -308,6 +317,14 @@ def _write_summary(out: Path, results: list[ChildResult]) -> None:
         for finding in result.findings
     ]
     _write_csv(out / "findings.csv", FINDING_FIELDS, finding_rows)
+
+    hours_rows = [
+        {"child_id": result.child_id, "area_of_need": str(area), "hours_per_year": f"{hours:g}"}
+        for result in results
+        if result.hours is not None
+        for area, hours in result.hours.by_area.items()
+    ]
+    _write_csv(out / "provision_hours.csv", HOURS_FIELDS, hours_rows)
 
 
 def _write_csv(path: Path, fields: list[str], rows: list[dict[str, object]]) -> None:

@@ -149,6 +149,8 @@ def rules(output_format: str) -> None:
               help="An authority's own Word template (.docx) for plan.docx.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
               help="Seconds a notebook cell may run before the child is marked failed.")
+@click.option("--config", "config_path", type=click.Path(exists=True, path_type=Path),
+              help="A pyproject.toml or ehcp-kit.toml for the checks (default: beside INPUT).")
 @click.option("--verbose", is_flag=True, help="Log progress (child ids only) to standard error.")
 def batch(
     input_path: Path,
@@ -159,6 +161,7 @@ def batch(
     notebook: Path | None,
     template: Path | None,
     timeout: float,
+    config_path: Path | None,
     verbose: bool,
 ) -> None:
     """Produce every child's plan from INPUT: a workbook, a CSV folder or a folder of plans.
@@ -184,7 +187,8 @@ def batch(
     try:
         result = run_batch(
             input_path, out_dir, jobs=jobs, formats=chosen, notebook=notebook,
-            use_notebook=not no_notebook, timeout=timeout, template=template, progress=progress,
+            use_notebook=not no_notebook, timeout=timeout, template=template,
+            config=_load_config(config_path or input_path), progress=progress,
         )
     except EhcpKitError as error:
         raise click.ClickException(str(error)) from error

@@ -173,7 +173,9 @@ def test_bad_data_is_reported_and_the_rest_of_the_batch_runs(tmp_path):
     assert "plan-0.yaml" in area_row["reason"]
     assert "unknown area of need 'Astrology'" in area_row["reason"]
     assert not (tmp_path / "escape").exists()
-    assert sorted(p.name for p in out.iterdir()) == ["C-GOOD", "findings.csv", "summary.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "C-GOOD", "findings.csv", "provision_hours.csv", "summary.csv"
+    ]
 
 
 def test_batch_cli_exits_non_zero_when_a_child_fails_and_logs_no_names(tmp_path, caplog):
@@ -204,3 +206,57 @@ def test_batch_cli_refuses_an_unknown_format(tmp_path):
 
     assert outcome.exit_code == 2
     assert "'odt'" in outcome.output
+
+
+def test_batch_reports_hours_a_year_per_child_and_area_with_the_settings_beside_the_data(
+    tmp_path,
+):
+    """4 x 20 minutes a week over the 30 school weeks the settings give is 40 hours."""
+    source = write_plans(tmp_path / "in", [plan_record("C-HOURS", "Idris", "Idris will read.")])
+    (source / "ehcp-kit.toml").write_text(
+        'school-weeks = 30\nignore = ["no-timescale"]\n', encoding="utf-8"
+    )
+    out = tmp_path / "out"
+
+    result = run_batch(source, out, use_notebook=False)
+
+    assert result.children[0].status == "succeeded"
+    summary = read_summary(out)["C-HOURS"]
+    assert summary["provision_hours"] == "40"
+    assert summary["unquantified_provision"] == "0"
+    with open(out / "provision_hours.csv", encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert rows == [
+        {"child_id": "C-HOURS", "area_of_need": "Cognition and learning", "hours_per_year": "40"}
+    ]
+    findings = (out / "findings.csv").read_text(encoding="utf-8")
+    assert "unmeasurable" in findings
+    assert "no-timescale" not in findings
+
+
+@pytest.mark.slow
+def test_notebook_shows_the_findings_and_uses_the_authority_word_template(tmp_path):
+    """The audit record lists the checks' findings; --template reaches the kernel."""
+    source = write_plans(tmp_path / "in", [plan_record("C-NB", "Ffion", "Ffion will read.")])
+    (source / "ehcp-kit.toml").write_text("school-weeks = 30\n", encoding="utf-8")
+    template = Document()
+    template.add_paragraph("Custom layout for {{ authority }}")
+    template.save(str(tmp_path / "authority.docx"))
+    out = tmp_path / "out"
+
+    result = run_batch(source, out, template=tmp_path / "authority.docx", formats=["docx"])
+
+    assert result.children[0].status == "succeeded", result.children[0].reason
+    assert docx_text(out / "C-NB" / "plan.docx").strip() == (
+        "Custom layout for Northmoor Borough Council"
+    )
+    notebook = nbformat.read(out / "C-NB" / "plan.ipynb", as_version=4)
+    printed = "".join(
+        output.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
+    assert "outcomes[O1].text  E102 [warning] unmeasurable" in printed
+    assert "E311 [error] timescale-past" in printed
+    assert "provision: 40 hours a year (Cognition and learning: 40)" in printed

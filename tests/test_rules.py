@@ -750,3 +750,24 @@ def test_cli_rules_lists_every_rule_as_text_and_json():
     listed = json.loads(as_json.output)
     assert [rule["slug"] for rule in listed] == [rule.slug for rule in RULES]
     assert set(listed[0]) >= {"code", "slug", "severity", "summary", "help_url"}
+
+
+def test_check_reports_provision_hours_per_child_and_area_in_text_and_json():
+    """good-primary.yaml: F1 29.25 h (N1, N2), F2 195 h (N1, N3), F3 13 h (N1)."""
+    plan = Path(__file__).resolve().parent.parent / "examples" / "plans" / "good-primary.yaml"
+    runner = CliRunner()
+
+    text = runner.invoke(main, ["check", str(plan)]).output
+    as_json = json.loads(runner.invoke(main, ["check", str(plan), "--format", "json"]).output)
+
+    assert "provision: 237.25 hours a year (Sensory and/or physical needs: 237.25; " in text
+    assert as_json[0]["provision_hours"] == {
+        "total_per_year": 237.25,
+        "by_area": {
+            "Sensory and/or physical needs": 237.25,
+            "Cognition and learning": 29.25,
+            "Social, emotional and mental health difficulties": 195.0,
+        },
+        "by_item": {"F1": 29.25, "F2": 195.0, "F3": 13.0},
+        "unquantified": [],
+    }

@@ -18,7 +18,14 @@ from ..config import Config, ConfigError
 from . import any_text, outcome_text, provision_text, whole_plan  # noqa: F401  (registers)
 from ._check import check_outcome, check_plan, check_provision, check_provision_item
 from ._model import SEVERITIES, Finding, Rule, registered_rules
-from ._report import ChildReport, Report, check_source, render_report
+from ._report import (
+    ChildReport,
+    Report,
+    check_source,
+    describe_hours,
+    hours_to_dict,
+    render_report,
+)
 from .any_text import find_identifiers, nhs_check_digit_valid
 from .frequency import Frequency, ProvisionHours, parse_frequency, provision_hours
 
@@ -42,7 +49,9 @@ __all__ = [
     "check_provision",
     "check_provision_item",
     "check_source",
+    "describe_hours",
     "find_identifiers",
+    "hours_to_dict",
     "nhs_check_digit_valid",
     "parse_frequency",
     "provision_hours",

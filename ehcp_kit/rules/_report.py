@@ -11,6 +11,7 @@ from pathlib import Path
 from ..config import Config
 from ._check import check_plan
 from ._model import Finding
+from .frequency import ProvisionHours, provision_hours
 
 logger = logging.getLogger("ehcp_kit")
 
@@ -23,6 +24,7 @@ class ChildReport:
     source: str
     findings: list[Finding] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    hours: ProvisionHours | None = None
 
 
 @dataclass
@@ -59,6 +61,8 @@ def check_source(path: str | Path, *, config: Config | None = None) -> Report:
             report.problems = [f"{where}: {what}" for where, what in loaded.problems]
         else:
             report.findings = check_plan(loaded.plan, config=config)
+            weeks = (config or Config()).school_weeks
+            report.hours = provision_hours(loaded.plan, school_weeks=weeks)
         children.append(report)
     logger.info("checked %d children from %s", len(children), Path(path).name)
     return Report(children)
@@ -74,6 +78,7 @@ def render_report(report: Report, output_format: str = "text") -> str:
                     "source": child.source,
                     "problems": child.problems,
                     "findings": [finding.to_dict() for finding in child.findings],
+                    "provision_hours": hours_to_dict(child.hours),
                 }
                 for child in report.children
             ],
@@ -87,6 +92,8 @@ def render_report(report: Report, output_format: str = "text") -> str:
         lines.extend(f"  {finding.describe()}" for finding in child.findings)
         if not child.problems and not child.findings:
             lines.append("  no findings")
+        if child.hours is not None:
+            lines.append(f"  {describe_hours(child.hours)}")
     counts = report.counts()
     unloaded = sum(1 for child in report.children if child.problems)
     lines.append(
@@ -94,3 +101,24 @@ def render_report(report: Report, output_format: str = "text") -> str:
         f"warnings, {counts['info']} notes" + (f", {unloaded} not loaded" if unloaded else "")
     )
     return "\n".join(lines) + "\n"
+
+
+def hours_to_dict(hours: ProvisionHours | None) -> dict[str, object] | None:
+    """Provision hours as JSON-ready values: areas by their names, ``None`` when unread."""
+    if hours is None:
+        return None
+    return {
+        "total_per_year": hours.total,
+        "by_area": {str(area): value for area, value in hours.by_area.items()},
+        "by_item": hours.by_item,
+        "unquantified": hours.unquantified,
+    }
+
+
+def describe_hours(hours: ProvisionHours) -> str:
+    """One line: hours a year in total and per area, and the items that give no amount."""
+    areas = "; ".join(f"{area}: {value:g}" for area, value in hours.by_area.items())
+    line = f"provision: {hours.total:g} hours a year" + (f" ({areas})" if areas else "")
+    if hours.unquantified:
+        line += f"; no amount stated for {', '.join(hours.unquantified)}"
+    return line
