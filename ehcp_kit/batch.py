@@ -1,35 +1,57 @@
 """Run a batch: every child's plan from analysts' data, each in its own folder.
 
-For every child the batch executes the per-child notebook with papermill in a fresh
+For every child the batch executes the per-child notebook with papermill in a brand-new
 kernel (the executed notebook is the audit record) and the notebook writes that child's
-documents. Children run in worker processes, each child in its own kernel, so nothing
-one child's notebook defines can reach another's. A child whose data or notebook fails
-is recorded with the reason and the batch goes on; ``summary.csv`` holds every child's
-status and hours of provision a year, ``findings.csv`` every quality finding and
-``provision_hours.csv`` each child's hours a year per area of need.
+documents; with ``use_notebook=False`` the documents are written directly instead. A
+child whose data or notebook fails is recorded with the reason and the batch goes on.
+
+What a batch writes into its folder:
+
+- ``<child id>/`` for each child: ``plan.ipynb`` and one document per format;
+- ``summary.csv``: every child's status and reason, counts and hours a year;
+- ``findings.csv``: every quality finding, with the areas of need it touches;
+- ``provision_hours.csv``: each child's hours a year per area of need;
+- ``outcomes.csv``: each outcome's key stage, timescale and target date;
+- ``dashboard.html``: the whole batch at a glance, for managers;
+- ``manifest.sqlite``: what each child's outputs were made from (see
+  :mod:`ehcp_kit.manifest`), so that a rerun skips children whose outputs are current.
+
+Children run in this process (``jobs=1``), in local worker processes, or on a Dask
+cluster (see :mod:`ehcp_kit.executors`), a few at a time, so memory stays flat however
+many children there are. The summary files are written at the end from the manifest,
+each one whole (a temporary file, then a rename).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import logging
 import os
+import signal
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 
+from . import __version__
+from ._workers import ChildOutcome, ChildTask, close_kernel_supplies, describe_error, run_children
 from .config import Config
 from .errors import EhcpKitError
-from .plan import Plan
-from .rules import ProvisionHours, check_plan, provision_hours
+from .manifest import Manifest, Record, text_digest
 
-__all__ = ["BatchResult", "ChildResult", "FORMATS", "default_notebook", "run_batch"]
+__all__ = [
+    "BatchResult",
+    "ChildResult",
+    "FORMATS",
+    "check_formats",
+    "default_notebook",
+    "run_batch",
+    "run_child",
+]
 
 logger = logging.getLogger("ehcp_kit")
 
@@ -39,57 +61,82 @@ SUMMARY_FIELDS = [
     "findings", "errors", "warnings", "provision_hours", "unquantified_provision", "seconds",
 ]
 HOURS_FIELDS = ["child_id", "area_of_need", "hours_per_year"]
-FINDING_FIELDS = ["child_id", "code", "slug", "severity", "field", "item_id", "span", "message"]
+FINDING_FIELDS = [
+    "child_id", "code", "slug", "severity", "field", "item_id", "span", "message",
+    "areas_of_need",
+]
+OUTCOME_FIELDS = [
+    "child_id", "outcome_id", "key_stage", "areas_of_need", "timescale", "target_date",
+    "months_to_target",
+]
+# Children handed to a worker at a time: with notebooks, the next child's kernel starts
+# while one runs; without, fewer round trips.
+NOTEBOOK_CHILDREN_PER_PIECE = 4
+DOCUMENT_CHILDREN_PER_PIECE = 16
 
 
 @dataclass
 class ChildResult:
-    """What happened to one child in a batch."""
+    """What happened to one child in a batch: the child's row of ``summary.csv``."""
 
     child_id: str
-    status: str  # "succeeded" or "failed"
+    status: str  # "succeeded", "failed" or "incomplete"
     reason: str = ""
     source: str = ""
     folder: str = ""
     outcomes: int = 0
     provision: int = 0
-    findings: list = field(default_factory=list)
-    hours: ProvisionHours | None = None
+    findings: int = 0
+    errors: int = 0
+    warnings: int = 0
+    provision_hours: str = ""
+    unquantified_provision: str = ""
     seconds: float = 0.0
+    skipped: bool = False  # its outputs were current, so this run left them alone
 
     def summary_row(self) -> dict[str, object]:
-        severities = [finding.severity for finding in self.findings]
-        return {
-            "child_id": self.child_id,
-            "status": self.status,
-            "reason": self.reason,
-            "source": self.source,
-            "folder": self.folder,
-            "outcomes": self.outcomes,
-            "provision": self.provision,
-            "findings": len(self.findings),
-            "errors": severities.count("error"),
-            "warnings": severities.count("warning"),
-            "provision_hours": "" if self.hours is None else f"{self.hours.total:g}",
-            "unquantified_provision": "" if self.hours is None else len(self.hours.unquantified),
-            "seconds": f"{self.seconds:.2f}",
-        }
+        row = {name: getattr(self, name) for name in SUMMARY_FIELDS}
+        row["seconds"] = f"{self.seconds:.2f}"
+        return row
+
+    @classmethod
+    def from_row(cls, row: dict[str, object], *, skipped: bool = False) -> ChildResult:
+        known = {item.name for item in fields(cls)}
+        values = {name: value for name, value in row.items() if name in known}
+        values["seconds"] = float(values.get("seconds") or 0)
+        for name in ("outcomes", "provision", "findings", "errors", "warnings"):
+            values[name] = int(values.get(name) or 0)
+        return cls(**values, skipped=skipped)
 
 
 @dataclass
 class BatchResult:
-    """Every child's result, in input order, and where the summary was written."""
+    """Every child's result, in input order, and where the batch was written."""
 
     children: list[ChildResult]
     out_dir: Path
 
     @property
     def failed(self) -> list[ChildResult]:
+        """Every child that did not succeed, incomplete ones included."""
         return [child for child in self.children if child.status != "succeeded"]
 
     @property
     def succeeded(self) -> list[ChildResult]:
         return [child for child in self.children if child.status == "succeeded"]
+
+    @property
+    def incomplete(self) -> list[ChildResult]:
+        return [child for child in self.children if child.status == "incomplete"]
+
+    @property
+    def skipped(self) -> list[ChildResult]:
+        """Children whose outputs were already current, so were not made again."""
+        return [child for child in self.children if child.skipped]
+
+    @property
+    def dashboard(self) -> Path:
+        return self.out_dir / "dashboard.html"
 
 
 def default_notebook() -> Path:
@@ -120,72 +167,192 @@ def run_batch(
     template: str | os.PathLike[str] | None = None,
     config: Config | None = None,
     progress: Callable[[Iterable], Iterable] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    force: bool = False,
+    kernel_name: str = "python3",
 ) -> BatchResult:
     """Produce every child's documents from ``input_path`` into ``out_dir``.
 
     ``input_path`` is a workbook, a folder of CSV files, or a folder of YAML/JSON plans.
     Each child gets ``out_dir/<child id>/`` with ``plan.ipynb`` (unless ``use_notebook``
-    is false) and one document per format. ``summary.csv`` and ``findings.csv`` are
-    written last, whatever happened to the children. The quality checks use ``config``,
-    or else the settings file beside ``input_path`` (see :class:`ehcp_kit.config.Config`).
+    is false) and one document per format. A child whose outputs are current (same
+    input, notebook, templates, settings and package version, files unchanged) is
+    skipped unless ``force``. ``timeout`` is the seconds one notebook cell may run.
+    ``executor`` is "local" (``jobs`` worker processes) or "dask" (the cluster at
+    ``scheduler``, or a local one of ``jobs`` workers). The summary files and the
+    dashboard are written last, whatever happened to the children. The checks use
+    ``config``, or else the settings file beside ``input_path``.
     """
+    from .executors import make_executor
     from .loaders import load_batch
 
     formats = check_formats(formats)
     config = config if config is not None else Config.load(input_path)
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    notebook_path = Path(notebook) if notebook else default_notebook()
+    _remove_leftovers(out)
+    notebook_path = (Path(notebook) if notebook else default_notebook()).resolve()
+    template_path = str(Path(template).resolve()) if template else None
+    recipe = _recipe_digest(notebook_path if use_notebook else None, template_path, formats,
+                            config, kernel_name)
 
     # Load everything first: bad rows become failed children, not a stopped batch.
     loaded = load_batch(input_path)
-    results: list[ChildResult] = []
-    runnable: list[tuple[ChildResult, Plan, Path]] = []
+    total = len(loaded)
+    logger.info("batch: %d children loaded", total)
+
+    with ExitStack() as stack:
+        manifest = stack.enter_context(Manifest(out))
+        stack.enter_context(_stopped_by_sigterm())
+        stack.callback(close_kernel_supplies)
+        pool = stack.enter_context(make_executor(executor, jobs=jobs, scheduler=scheduler))
+
+        order: list[str | ChildResult] = []
+        skipped: set[str] = set()
+        plan_tasks = _tasks(
+            loaded, out, order, skipped, manifest, recipe, force,
+            notebook=str(notebook_path) if use_notebook else None,
+            formats=formats, timeout=timeout, template=template_path, config=config,
+            kernel_name=kernel_name,
+        )
+        size = NOTEBOOK_CHILDREN_PER_PIECE if use_notebook else DOCUMENT_CHILDREN_PER_PIECE
+        pieces = _pieces(plan_tasks, size, jobs=max(pool.workers, 1), total=total)
+        finished = _record(pool.run(run_children, pieces, _crashed), manifest, recipe)
+        ticks = _Ticks(_every_child(finished, order), total)
+        for _ in progress(ticks) if progress else ticks:
+            pass
+        pool.stop_kernels()
+
+        children = _write_summaries(out, order, manifest, skipped)
+    _write_dashboard(out)
+    logger.info("batch: %d children done, %d skipped as current", len(children), len(skipped))
+    return BatchResult(children, out)
+
+
+def run_child(task: ChildTask) -> ChildOutcome:
+    """Produce one child's outputs from ``task``, here and now (for tests and tools)."""
+    return run_children([task])[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Handing out work
+# ---------------------------------------------------------------------------------------
+
+
+def _tasks(loaded, out: Path, order, skipped, manifest, recipe, force, **settings):
+    """One task per child that needs running, in input order; the rest go straight to
+    ``order`` (data faults as their summary rows, current children as their ids)."""
     seen: set[str] = set()
-    for child in loaded:
-        result = ChildResult(child.child_id, "failed", source=child.source)
-        results.append(result)
+    for index in range(len(loaded)):
+        child, loaded[index] = loaded[index], None  # let each plan go once handed out
+        row = ChildResult(child.child_id, "failed", source=child.source)
         if child.plan is None:
-            result.reason = "; ".join(f"{where}: {what}" for where, what in child.problems)
+            row.reason = "; ".join(f"{where}: {what}" for where, what in child.problems)
             logger.warning("child %s not loaded: data faults", child.child_id)
+            order.append(row)
             continue
         if child.child_id in seen:
-            result.reason = f"child id {child.child_id!r} appears more than once in the input"
+            row.reason = f"child id {child.child_id!r} appears more than once in the input"
+            order.append(row)
             continue
         seen.add(child.child_id)
         try:
             folder = _child_folder(out, child.child_id)
         except EhcpKitError as error:
-            result.reason = str(error)
+            row.reason = str(error)
+            order.append(row)
             continue
-        result.folder = folder.relative_to(out).as_posix()
-        result.outcomes = len(child.plan.outcomes)
-        result.provision = len(child.plan.provision)
-        result.findings = check_plan(child.plan, config=config)
-        result.hours = provision_hours(child.plan, school_weeks=config.school_weeks)
-        runnable.append((result, child.plan, folder))
 
-    logger.info("batch: %d children loaded, %d to run", len(results), len(runnable))
-    tasks = [
-        (
-            result.child_id,
-            plan.model_dump_json(),
-            str(folder),
-            formats,
-            str(notebook_path) if use_notebook else None,
-            timeout,
-            # The kernel runs in the child's folder, so paths it is given must be absolute.
-            str(Path(template).resolve()) if template else None,
-            str(Path(config.source).resolve()) if config.source else None,
+        plan_json = child.plan.model_dump_json()
+        order.append(child.child_id)
+        previous = None if force else manifest.get(child.child_id)
+        if previous is not None and previous.is_current(folder, text_digest(plan_json), recipe):
+            skipped.add(child.child_id)
+            continue
+        yield _Pending(
+            ChildTask(child.child_id, plan_json, str(folder), **settings),
+            source=child.source,
+            folder=folder.relative_to(out).as_posix(),
+            outcomes=len(child.plan.outcomes),
+            provision=len(child.plan.provision),
         )
-        for result, plan, folder in runnable
-    ]
-    outcomes = _execute(tasks, jobs, progress)
-    for (result, _, _), (status, reason, seconds) in zip(runnable, outcomes, strict=True):
-        result.status, result.reason, result.seconds = status, reason, seconds
 
-    _write_summary(out, results)
-    return BatchResult(results, out)
+
+@dataclass
+class _Pending:
+    """A task and the parts of its summary row the parent already knows."""
+
+    task: ChildTask
+    source: str
+    folder: str
+    outcomes: int
+    provision: int
+
+
+def _pieces(pending: Iterator[_Pending], size: int, *, jobs: int, total: int):
+    """Group tasks into pieces of work, smaller for small batches so every worker helps."""
+    size = max(1, min(size, -(-total // (jobs * 2)) if total else 1))
+    piece: list[_Pending] = []
+    for item in pending:
+        piece.append(item)
+        if len(piece) == size:
+            yield piece, [item.task for item in piece]
+            piece = []
+    if piece:
+        yield piece, [item.task for item in piece]
+
+
+def _crashed(piece: list[_Pending], reason: str) -> list[ChildOutcome]:
+    return [ChildOutcome(item.task.child_id, "failed", reason) for item in piece]
+
+
+def _record(finished, manifest: Manifest, recipe: str) -> Iterator[list[Record]]:
+    """Write each finished piece to the manifest at once; yield its records."""
+    for piece, outcomes in finished:
+        records = [_record_of(item, outcome, recipe) for item, outcome in zip(piece, outcomes)]
+        manifest.put(records, time.time())
+        yield records
+
+
+def _record_of(item: _Pending, outcome: ChildOutcome, recipe: str) -> Record:
+    severities = [finding["severity"] for finding in outcome.findings]
+    summary = ChildResult(
+        item.task.child_id, outcome.status, outcome.reason, item.source, item.folder,
+        item.outcomes, item.provision, len(severities), severities.count("error"),
+        severities.count("warning"),
+        "" if outcome.hours_total is None else f"{outcome.hours_total:g}",
+        "" if outcome.unquantified is None else str(outcome.unquantified),
+        outcome.seconds,
+    ).summary_row()
+    return Record(
+        item.task.child_id, text_digest(item.task.plan_json), recipe, __version__,
+        outcome.status, outcome.reason, outcome.outputs, summary,
+        outcome.findings, outcome.hours, outcome.outcomes,
+    )
+
+
+def _every_child(finished: Iterator[list[Record]], order: list) -> Iterator[None]:
+    """One tick per child: those run, as they finish, then those never run."""
+    ran = 0
+    for records in finished:
+        ran += len(records)
+        yield from (None for _ in records)
+    for _ in range(len(order) - ran):
+        yield None
+
+
+class _Ticks:
+    """An iterable with a length, so a progress bar knows the total."""
+
+    def __init__(self, items: Iterator[None], total: int) -> None:
+        self._items, self._total = items, total
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return self._total
 
 
 def _child_folder(out: Path, child_id: str) -> Path:
@@ -196,143 +363,110 @@ def _child_folder(out: Path, child_id: str) -> Path:
     return folder
 
 
-def _execute(tasks: list[tuple], jobs: int, progress) -> list[tuple[str, str, float]]:
-    """Run every task, in worker processes when ``jobs`` > 1; results in task order."""
-    if jobs <= 1 or len(tasks) <= 1:
-        iterator = (run_child(*task) for task in tasks)
-        return list(progress(iterator) if progress else iterator)
-
-    results: dict[int, tuple[str, str, float]] = {}
-    pending = list(range(len(tasks)))
-    attempts = dict.fromkeys(pending, 0)
-    while pending:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures: dict[Future, int] = {pool.submit(run_child, *tasks[i]): i for i in pending}
-            done_iter = as_completed(futures)
-            for future in progress(done_iter) if progress else done_iter:
-                index = futures[future]
-                try:
-                    results[index] = future.result()
-                except BrokenProcessPool:
-                    # A worker died. Which child killed it is unknown, so every child
-                    # caught in the crash gets one more try in a new pool.
-                    attempts[index] += 1
-                    if attempts[index] > 1:
-                        results[index] = ("failed", "the worker process crashed twice", 0.0)
-        pending = [i for i in pending if i not in results]
-    return [results[i] for i in range(len(tasks))]
-
-
-def run_child(
-    child_id: str,
-    plan_json: str,
-    folder: str,
-    formats: Sequence[str],
-    notebook: str | None,
-    timeout: float | None,
-    template: str | None,
-    config_path: str | None = None,
-) -> tuple[str, str, float]:
-    """Produce one child's outputs; returns ``(status, reason, seconds)``.
-
-    Runs in a worker process. Every failure is caught and returned as a reason, so
-    that one child can never stop the batch.
-    """
-    started = time.perf_counter()
-    target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
-    try:
-        if notebook is None:
-            from .render import write_documents
-
-            plan = Plan.model_validate_json(plan_json)
-            write_documents(plan, target, formats, template=template)
-        else:
-            _run_notebook(notebook, target, plan_json, formats, timeout, template, config_path)
-    except Exception as error:  # noqa: BLE001 - a child's failure must not stop a batch
-        logger.warning("child %s failed: %s", child_id, type(error).__name__)
-        return "failed", _describe(error), time.perf_counter() - started
-    logger.info("child %s done", child_id)
-    return "succeeded", "", time.perf_counter() - started
-
-
-def _run_notebook(
-    notebook, target: Path, plan_json, formats, timeout, template, config_path=None
-) -> None:
-    import papermill
-
-    parameters = {"plan_json": plan_json, "output_dir": str(target), "formats": ",".join(formats)}
+def _recipe_digest(notebook, template, formats, config: Config, kernel_name: str) -> str:
+    """A digest of everything besides the child's own record that shapes the outputs."""
+    parts = [f"ehcp-kit {__version__}", ",".join(formats), repr(config), kernel_name]
+    parts.append(text_digest(Path(notebook).read_bytes()) if notebook else "no notebook")
     if template:
-        parameters["template"] = template
-    if config_path:
-        parameters["config_path"] = config_path
-    # Write the executed notebook beside its final name, then move it into place, so a
-    # stopped batch never leaves a half-written audit record.
-    handle, partial = tempfile.mkstemp(prefix=".plan-", suffix=".ipynb", dir=target)
-    os.close(handle)
+        parts.append(text_digest(Path(template).read_bytes()))
+    bundled = resources.files("ehcp_kit") / "templates"
+    for entry in sorted(bundled.iterdir(), key=lambda entry: entry.name):
+        if entry.is_file():
+            parts.append(f"{entry.name}:{text_digest(entry.read_bytes())}")
+    if config.source and Path(config.source).is_file():
+        parts.append(text_digest(Path(config.source).read_bytes()))
+    return text_digest("\n".join(parts))
+
+
+@contextmanager
+def _stopped_by_sigterm():
+    """Let SIGTERM stop the batch as Ctrl-C does, so workers and kernels are stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt(f"stopped by signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        papermill.execute_notebook(
-            notebook,
-            partial,
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-            execution_timeout=timeout,
-            cwd=str(target),
-        )
-    except BaseException:
-        if os.path.getsize(partial):
-            os.replace(partial, target / "plan.ipynb")  # keep the failed run as its record
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+# ---------------------------------------------------------------------------------------
+# The summary files
+# ---------------------------------------------------------------------------------------
+
+
+def _write_summaries(out: Path, order, manifest: Manifest, skipped: set[str]):
+    """Write summary.csv, findings.csv, provision_hours.csv and outcomes.csv in one pass."""
+    children: list[ChildResult] = []
+    with ExitStack() as stack:
+        summary = stack.enter_context(_AtomicCsv(out / "summary.csv", SUMMARY_FIELDS))
+        findings = stack.enter_context(_AtomicCsv(out / "findings.csv", FINDING_FIELDS))
+        hours = stack.enter_context(_AtomicCsv(out / "provision_hours.csv", HOURS_FIELDS))
+        outcomes = stack.enter_context(_AtomicCsv(out / "outcomes.csv", OUTCOME_FIELDS))
+        for entry in order:
+            if isinstance(entry, ChildResult):
+                children.append(entry)
+                summary.write(entry.summary_row())
+                continue
+            record = manifest.get(entry)
+            assert record is not None, entry
+            children.append(ChildResult.from_row(record.summary, skipped=entry in skipped))
+            summary.write(record.summary)
+            for row in record.findings:
+                findings.write({"child_id": entry, **row})
+            for row in record.outcomes:
+                outcomes.write({"child_id": entry, **row})
+            for area, amount in record.hours.items():
+                hours.write({"child_id": entry, "area_of_need": area,
+                             "hours_per_year": f"{amount:g}"})
+    return children
+
+
+class _AtomicCsv:
+    """A CSV file written row by row into a temporary file, renamed into place at the end."""
+
+    def __init__(self, path: Path, fields: list[str]) -> None:
+        self.path = path
+        handle, self._partial = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        self._stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        self._writer = csv.DictWriter(self._stream, fieldnames=fields, lineterminator="\n")
+        self._writer.writeheader()
+
+    def write(self, row: dict[str, object]) -> None:
+        self._writer.writerow(row)
+
+    def __enter__(self) -> _AtomicCsv:
+        return self
+
+    def __exit__(self, kind, *_rest) -> None:
+        self._stream.close()
+        if kind is None:
+            os.replace(self._partial, self.path)
         else:
-            os.unlink(partial)
-        raise
-    os.replace(partial, target / "plan.ipynb")
+            os.unlink(self._partial)
 
 
-def _describe(error: BaseException) -> str:
-    """One line a caseworker can read, without the traceback."""
-    name = getattr(error, "ename", None) or type(error).__name__
-    value = getattr(error, "evalue", None) or str(error)
-    first = value.strip().splitlines()[0] if value.strip() else ""
-    return f"{name}: {first}" if first else name
+def _remove_leftovers(out: Path) -> None:
+    """Remove temporary summary files that a killed batch left behind."""
+    for entry in out.glob(".*.csv-*"):
+        entry.unlink(missing_ok=True)
+    for entry in out.glob(".dashboard.html-*"):
+        entry.unlink(missing_ok=True)
 
 
-def _write_summary(out: Path, results: list[ChildResult]) -> None:
-    rows = [result.summary_row() for result in results]
-    _write_csv(out / "summary.csv", SUMMARY_FIELDS, rows)
+def _write_dashboard(out: Path) -> None:
+    """The managers' page; a batch whose dashboard fails still has its summary files."""
+    from .dashboard import write_dashboard
 
-    finding_rows = [
-        {
-            "child_id": result.child_id,
-            "code": finding.code,
-            "slug": finding.slug,
-            "severity": finding.severity,
-            "field": finding.field,
-            "item_id": finding.item_id or "",
-            "span": "" if finding.span is None else f"{finding.span[0]}-{finding.span[1]}",
-            "message": finding.message,
-        }
-        for result in results
-        for finding in result.findings
-    ]
-    _write_csv(out / "findings.csv", FINDING_FIELDS, finding_rows)
-
-    hours_rows = [
-        {"child_id": result.child_id, "area_of_need": str(area), "hours_per_year": f"{hours:g}"}
-        for result in results
-        if result.hours is not None
-        for area, hours in result.hours.by_area.items()
-    ]
-    _write_csv(out / "provision_hours.csv", HOURS_FIELDS, hours_rows)
-
-
-def _write_csv(path: Path, fields: list[str], rows: list[dict[str, object]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    write_text_atomic(path, buffer.getvalue())
+    try:
+        write_dashboard(out)
+    except Exception as error:  # noqa: BLE001 - the children's outputs matter more
+        logger.warning("dashboard not written: %s", describe_error(error))
 
 
 def write_text_atomic(path: Path, text: str) -> None:

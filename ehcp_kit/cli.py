@@ -203,6 +203,27 @@ def batch(
         raise SystemExit(1)
 
 
+# ---------------------------------------------------------------------------------------
+# The plan builder in a browser: `app`
+# ---------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True,
+              help="Port on 127.0.0.1 to serve the plan builder on.")
+@click.option("--plans-dir", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Folder the plan builder opens plans from and saves to.")
+def app(port: int, plans_dir: Path) -> None:
+    """Serve the plan builder at http://127.0.0.1:PORT/ (this computer only); Ctrl-C stops."""
+    from .app import serve
+    from .errors import EhcpKitError
+
+    try:
+        serve(port, plans_dir, echo=click.echo)
+    except EhcpKitError as error:
+        raise click.ClickException(str(error)) from error
+
+
 def _log_to_stderr() -> None:
     import logging
 

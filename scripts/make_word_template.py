@@ -18,6 +18,8 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -44,9 +46,13 @@ def build_template():
     _set_up_page(document)
     _set_up_styles(document)
     _set_properties(document)
+    _header_and_footer(document)
 
     # Plan details and Section A.
     document.add_heading("Education, Health and Care plan for {{ child.name }}", level=1)
+    _tag(document, "{%p if branding.introduction %}")
+    document.add_paragraph("{{ branding.introduction }}")
+    _tag(document, "{%p endif %}")
     _table(
         document,
         "Plan details",
@@ -68,7 +74,7 @@ def build_template():
     document.add_heading("Section E: outcomes", level=2)
     _tag(document, "{%p for outcome in outcomes %}")
     document.add_heading("Outcome {{ outcome.number }} ({{ outcome.id }})", level=3)
-    document.add_paragraph().add_run("{{ outcome.text }}").bold = True
+    document.add_paragraph("{{ outcome.text }}", style="Outcome")
     _tag(document, "{%p if outcome.preparing_for_adulthood %}")
     document.add_paragraph(
         "Preparing for adulthood: {{ outcome.preparing_for_adulthood|join(', ') }}"
@@ -76,7 +82,7 @@ def build_template():
     _tag(document, "{%p endif %}")
     _table(
         document,
-        "What the outcome addresses and when",
+        "What outcome {{ outcome.number }} addresses and when",
         ["Areas of need", "Needs it addresses", "Timescale as written", "Date it resolves to"],
         [
             f"{{{{ outcome.areas|join('\\n') or {NOT_STATED} }}}}",
@@ -98,6 +104,7 @@ def build_template():
         ["Step", "Target"],
         ["{{ step.text }}", f"{{{{ step.target or {NOT_STATED} }}}}"],
         "No steps are recorded for this outcome.",
+        caption="Steps towards outcome {{ outcome.number }}",
     )
     _part(
         document,
@@ -109,6 +116,7 @@ def build_template():
         [f"{{{{ criterion.{name} or {NOT_STATED} }}}}" for name in (
             "what_success_looks_like", "how_measured", "when_measured", "who_measures")],
         "No success criteria are recorded for this outcome.",
+        caption="Success criteria for outcome {{ outcome.number }}",
     )
     _part(
         document,
@@ -121,6 +129,7 @@ def build_template():
         + [f"{{{{ action.{name} or {NOT_STATED} }}}}" for name in (
             "who", "frequency", "how_long", "group_size")],
         "No provision in this plan says it serves this outcome.",
+        caption="Actions for outcome {{ outcome.number }}",
     )
     _part(
         document,
@@ -131,32 +140,126 @@ def build_template():
         ["{{ resource.provision_id }}", f"{{{{ resource.what or {NOT_STATED} }}}}",
          f"{{{{ resource.source or {NOT_STATED} }}}}"],
         "No resources are recorded for this outcome.",
+        caption="Resources for outcome {{ outcome.number }}",
     )
 
     _tag(document, "{%p else %}")
     document.add_paragraph("No outcomes are recorded in this plan.")
     _tag(document, "{%p endfor %}")
 
+    _appendix(document)
     _preserve_spaces(document)
     return document
 
 
-def _part(document, heading, items, item, headers, cells, when_empty):
-    """A Heading 4, then a table with one row per item, or a sentence when there is none."""
-    document.add_heading(heading, level=4)
+def _appendix(document):
+    """The quality appendix, shown only when the document is made with ``appendix=True``."""
+    _tag(document, "{%p if appendix %}")
+    document.add_heading("Appendix: quality checks", level=2)
+    document.add_paragraph(
+        "What ehcp-kit's rule library found in this plan when these documents were made, "
+        "for the people who check plans. Each finding names the rule (its code and name), "
+        "how serious it is and where in the plan it is. The command \u201cehcp-kit rules\u201d "
+        "explains every rule."
+    )
+    _part(
+        document,
+        "Findings",
+        "appendix.findings",
+        "finding",
+        ["Code", "Rule", "Severity", "Where", "Message"],
+        ["{{ finding.code }}", "{{ finding.slug }}", "{{ finding.severity }}",
+         "{{ finding.where }}", "{{ finding.message }}"],
+        "The rule library found nothing to report.",
+        level=3,
+        caption="Quality findings",
+    )
+    document.add_heading("Provision hours a year", level=3)
+    document.add_paragraph(
+        "Hours a year that the provision's own words add up to, over a school year of "
+        "{{ appendix.school_weeks }} weeks. An item serving needs in two areas counts in "
+        "full in each, so the areas can add up to more than the total."
+    )
+    table = _table(
+        document,
+        "Provision hours a year by area of need",
+        ["Area of need", "Hours a year"],
+        ["{{ row.area }}", "{{ row.hours }}"],
+        loop="row in appendix.hours",
+        visible_caption=False,
+    )
+    total = table.add_row()
+    total.cells[0].paragraphs[0].add_run("All provision").bold = True
+    total.cells[1].paragraphs[0].add_run("{{ appendix.total_hours }}").bold = True
+    _tag(document, "{%p if appendix.unquantified %}")
+    document.add_paragraph(
+        "No amount is stated for {{ appendix.unquantified|join(', ') }}, so "
+        "{{ 'it is' if appendix.unquantified|length == 1 else 'they are' }} left out of the "
+        "hours, not estimated."
+    )
+    _tag(document, "{%p endif %}")
+    _tag(document, "{%p endif %}")
+
+
+def _header_and_footer(document):
+    """The authority's name and logo and the child's reference on every page; never the
+    child's name or date of birth. The foot carries the contact line and the page number."""
+    section = document.sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+
+    header = section.header.paragraphs[0]
+    header.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    header.add_run("{{ branding.logo }}")
+    header.add_run(" {{ branding.name }}").bold = True
+    header.add_run("\t{{ reference }}")
+
+    footer = section.footer.paragraphs[0]
+    footer.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    footer.add_run("{{ branding.contact }}\tPage ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+
+
+def _field(paragraph, instruction):
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays the document out."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _part(document, heading, items, item, headers, cells, when_empty, *, level=4,
+          caption=None):
+    """A heading, then a table with one row per item, or a sentence when there is none.
+
+    The heading above it names the table for a reader; ``caption`` (default: the
+    heading) names it for a screen reader.
+    """
+    document.add_heading(heading, level=level)
     _tag(document, f"{{%p if {items} %}}")
-    _table(document, heading, headers, cells, loop=f"{item} in {items}")
+    _table(document, caption or heading, headers, cells, loop=f"{item} in {items}",
+           visible_caption=False)
     _tag(document, "{%p else %}")
     document.add_paragraph(when_empty)
     _tag(document, "{%p endif %}")
 
 
-def _table(document, caption, headers, cells, loop=None):
-    """A table with a repeating, bold header row and one templated row.
+def _table(document, caption, headers, cells, loop=None, visible_caption=True):
+    """A captioned table with a repeating, bold header row and one templated row.
 
-    With ``loop`` ("step in outcome.steps"), the templated row sits between docxtpl's
-    ``{%tr for %}`` and ``{%tr endfor %}`` rows, so it is repeated for every item.
+    The caption is a paragraph in Word's Caption style above the table (left out where
+    a heading right above says the same) and the table's alternative-text title, which
+    screen readers announce. With ``loop`` ("step in outcome.steps"), the templated row
+    sits between docxtpl's ``{%tr for %}`` and ``{%tr endfor %}`` rows, so it is
+    repeated for every item.
     """
+    if visible_caption:
+        document.add_paragraph(caption, style="Caption")
     table = document.add_table(rows=1, cols=len(headers))
     table.style = document.styles["Table Grid"]
     _describe(table, caption)
@@ -215,6 +318,30 @@ def _set_up_styles(document):
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(11)
+
+    # Headings in the body font; their colour comes from the branding when rendered.
+    for level, size in ((1, 18), (2, 15), (3, 13), (4, 11.5)):
+        heading = document.styles[f"Heading {level}"]
+        heading.font.name = "Arial"
+        heading.font.size = Pt(size)
+        heading.font.italic = False
+        fonts = heading.element.get_or_add_rPr().find(qn("w:rFonts"))
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+
+    caption = document.styles["Caption"]
+    caption.font.name = "Arial"
+    caption.font.size = Pt(11)
+    caption.font.italic = False
+    caption.font.bold = True
+
+    # The outcome itself: emphasised by a style of its own, not by bold typed over Normal.
+    outcome = document.styles.add_style("Outcome", WD_STYLE_TYPE.PARAGRAPH)
+    outcome.base_style = normal
+    outcome.quick_style = True
+    outcome.font.bold = True
+    outcome.font.size = Pt(12)
+    outcome.paragraph_format.space_after = Pt(8)
 
     # Spell-check and read aloud in British English.
     defaults = document.styles.element.find(qn("w:docDefaults"))

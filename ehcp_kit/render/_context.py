@@ -1,22 +1,30 @@
 """The values a document template sees: one child's plan as plain text, in reading order.
 
-Both renderers take their content from :func:`plan_context`, so the Word document and
-the HTML page say the same things in the same order. The variables are listed in the
-docstring of :mod:`ehcp_kit.render`, for authorities writing their own Word template.
+Every renderer takes its content from :func:`document_context`, so the Word document,
+the HTML page and the PDF say the same things in the same order. The variables are
+listed in the docstring of :mod:`ehcp_kit.render`, for authorities writing their own
+Word template.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TimescaleError
 from ..outcomes import Outcome
 from ..plan import Plan
 from ..provision import SECTIONS, Provision
+from ._branding import Branding
 
-__all__ = ["clean_text", "long_date", "plan_context"]
+if TYPE_CHECKING:
+    from ..config import Config
+
+__all__ = [
+    "appendix_context", "branding_context", "clean_text", "document_context", "long_date",
+    "plan_context",
+]
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August",
@@ -140,3 +148,75 @@ def _action_context(item: Provision) -> dict[str, Any]:
         "how_long": clean_text(item.how_long),
         "group_size": clean_text(item.group_size),
     }
+
+
+def document_context(
+    plan: Plan, branding: Branding, *, appendix: bool = False, config: Config | None = None
+) -> dict[str, Any]:
+    """Everything a document template sees: the plan, the branding and the appendix.
+
+    ``appendix`` is ``None`` in the context unless asked for, so a template can say
+    ``{% if appendix %}``; the quality checks run only when it is.
+    """
+    context = plan_context(plan)
+    # What the page header says: the child's reference, never their name.
+    context["reference"] = f"Reference {plan.child.id}" + (
+        " · Draft" if plan.status == "draft" else "")
+    context["branding"] = branding_context(branding, plan)
+    context["appendix"] = appendix_context(plan, config) if appendix else None
+    return context
+
+
+def branding_context(branding: Branding, plan: Plan) -> dict[str, Any]:
+    """The branding as template values; each renderer adds its own form of the logo."""
+    logo = branding.logo
+    return {
+        "name": clean_text(branding.authority_for(plan.authority)),
+        "contact": clean_text(branding.contact),
+        "introduction": clean_text(branding.introduction),
+        "my_outcomes_introduction": clean_text(branding.my_outcomes_introduction),
+        "logo": "",
+        "logo_text": clean_text(logo.text) if logo else "",
+        "colours": {name: getattr(branding.colours, name)
+                    for name in branding.colours.__dataclass_fields__},
+    }
+
+
+def appendix_context(plan: Plan, config: Config | None = None) -> dict[str, Any]:
+    """The quality appendix: the rule library's findings and the hours a year per area.
+
+    The checks run with ``config`` (the defaults when ``None``), as the batch's
+    ``findings.csv`` does, so the appendix and the batch reports agree.
+    """
+    from ..config import Config
+    from ..rules import check_plan, provision_hours
+
+    config = config or Config()
+    findings = check_plan(plan, config=config)
+    hours = provision_hours(plan, school_weeks=config.school_weeks)
+    return {
+        "findings": [
+            {"code": finding.code, "slug": finding.slug, "severity": finding.severity,
+             "where": _where(finding.field, finding.span),
+             "message": clean_text(finding.message)}
+            for finding in findings
+        ],
+        "hours": [{"area": area.value, "hours": _hours(value)}
+                  for area, value in hours.by_area.items()],
+        "total_hours": _hours(hours.total),
+        "unquantified": list(hours.unquantified),
+        "school_weeks": config.school_weeks,
+    }
+
+
+def _where(field: str | None, span: tuple[int, int] | None) -> str:
+    """Where a finding is, as findings.csv says it: the field, then the characters."""
+    where = field or "the whole plan"
+    if span is not None:
+        where += f", characters {span[0]}-{span[1]}"
+    return where
+
+
+def _hours(value: float) -> str:
+    # As provision_hours.csv writes them, so the two can be compared by eye.
+    return f"{value:g}"

@@ -28,6 +28,7 @@ from ._report import (
 )
 from .any_text import find_identifiers, nhs_check_digit_valid
 from .frequency import Frequency, ProvisionHours, parse_frequency, provision_hours
+from .outcome_text import JARGON_ACRONYMS, JARGON_PHRASES, find_jargon
 
 RULES: tuple[Rule, ...] = registered_rules()
 RULES_BY_SLUG: dict[str, Rule] = {rule.slug: rule for rule in RULES}
@@ -38,6 +39,8 @@ __all__ = [
     "ConfigError",
     "Finding",
     "Frequency",
+    "JARGON_ACRONYMS",
+    "JARGON_PHRASES",
     "ProvisionHours",
     "RULES",
     "RULES_BY_SLUG",
@@ -51,6 +54,7 @@ __all__ = [
     "check_source",
     "describe_hours",
     "find_identifiers",
+    "find_jargon",
     "hours_to_dict",
     "nhs_check_digit_valid",
     "parse_frequency",

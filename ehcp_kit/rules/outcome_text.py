@@ -311,17 +311,41 @@ def continues(statement: Statement) -> Iterator[Hit]:
         )
 
 
+# Acronyms and professional terms a family may not know. This is the one list: the
+# jargon rule below and the child's "my outcomes" document (ehcp_kit.render) both read it.
+JARGON_ACRONYMS: tuple[str, ...] = (
+    "SALT", "SLT", "ELSA", "SEMH", "SLCN", "SpLD", "MLD", "SLD", "PMLD", "ASC", "ASD", "OT",
+    "EP", "LSA", "HLTA", "QTVI", "QToD", "ToD", "CAMHS", "PECS", "AAC", "TEACCH", "SCERTS",
+    "PfA", "EYFS", "ZoR", "TAF", "CIN", "LAC", "CLA", "VOCA", "TA", "SENCO", "SENCo", "ILP",
+    "IEP", "PSHE",
+)
+# Terms of more than one word, as regular expressions matched in any case.
+JARGON_PHRASES: tuple[str, ...] = (
+    r"sensory\s+diet", r"zones\s+of\s+regulation", r"attention\s+autism", r"lego\s+therapy",
+    r"precision\s+teaching", r"intensive\s+interaction", r"receptive\s+language",
+    r"expressive\s+language", r"phonological\s+awareness", r"executive\s+function(?:ing)?",
+    r"proprioceptive", r"vestibular", r"co-?regulat\w*", r"dysregulat\w*", r"interoception",
+    r"bilateral\s+integration",
+)
 _JARGON = re.compile(
-    r"\b(?:SALT|SLT|ELSA|SEMH|SLCN|SpLD|MLD|SLD|PMLD|ASC|ASD|OT|EP|LSA|HLTA|QTVI|QToD|ToD|"
-    r"CAMHS|PECS|AAC|TEACCH|SCERTS|PfA|EYFS|ZoR|TAF|CIN|LAC|CLA|VOCA|TA|SENCO|SENCo|"
-    r"ILP|IEP|PSHE)\b"
-    r"|\b(?i:sensory\s+diet|zones\s+of\s+regulation|attention\s+autism|lego\s+therapy|"
-    r"precision\s+teaching|intensive\s+interaction|receptive\s+language|"
-    r"expressive\s+language|phonological\s+awareness|executive\s+function(?:ing)?|"
-    r"proprioceptive|vestibular|co-?regulat\w*|dysregulat\w*|"
-    r"interoception|bilateral\s+integration)\b"
+    r"\b(?:" + "|".join(JARGON_ACRONYMS) + r")\b"
+    r"|\b(?i:" + "|".join(JARGON_PHRASES) + r")\b"
 )
 _EXPLAINED_AFTER = re.compile(r"\s*[(\[]|\s+[-–—]\s+|,\s+(?:a|an|the|which|who)\b")
+
+
+def find_jargon(text: str) -> Iterator[tuple[str, tuple[int, int], bool]]:
+    """Every jargon term in ``text``: the term, where it is, and whether it is explained.
+
+    A term counts as explained where it stands when brackets, a dash or ", a/the/which"
+    follow it ("ELSA (emotional literacy support assistant)") or when it is itself in
+    brackets ("the emotional literacy support assistant (ELSA)").
+    """
+    for match in _JARGON.finditer(text):
+        explained = bool(_EXPLAINED_AFTER.match(text, match.end())) or (
+            match.start() > 0 and text[match.start() - 1] in "(["
+        )
+        yield match.group(0), match.span(), explained
 
 
 @rule(
@@ -341,18 +365,13 @@ _EXPLAINED_AFTER = re.compile(r"\s*[(\[]|\s+[-–—]\s+|,\s+(?:a|an|the|which|w
     field_hint="text",
 )
 def jargon(statement: Statement) -> Iterator[Hit]:
-    text = statement.text
     seen: set[str] = set()
-    for match in _JARGON.finditer(text):
-        term = match.group(0)
-        explained = _EXPLAINED_AFTER.match(text, match.end()) or (
-            match.start() > 0 and text[match.start() - 1] in "(["
-        )
+    for term, span, explained in find_jargon(statement.text):
         if explained or term.lower() in seen:
             continue
         seen.add(term.lower())
         yield Hit(
             f"{term!r} may not mean anything to the family: say it in plain words or "
             "explain it in brackets",
-            match.span(),
+            span,
         )
