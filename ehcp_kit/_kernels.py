@@ -231,6 +231,25 @@ class ForkedProvisioner(LocalProvisioner):
         await self.send_signal(signal.SIGTERM)
 
 
+class ChildKernelManager(AsyncKernelManager):
+    """A kernel manager that remembers the clients it made, to close them with the kernel.
+
+    papermill's client is left open when the kernel manager is handed in from outside;
+    closing it here, with its sockets, keeps a long batch from leaking them.
+    """
+
+    def client(self, **kwargs):
+        made = super().client(**kwargs)
+        self.__dict__.setdefault("_made_clients", []).append(made)
+        return made
+
+    def close_clients(self) -> None:
+        for made in self.__dict__.pop("_made_clients", []):
+            made.stop_channels()
+            if made._created_context and not made.context.closed:
+                made.context.destroy(linger=0)
+
+
 class KernelSupply:
     """Started kernels for one worker: each handed out once, each stopped after use.
 
@@ -276,7 +295,7 @@ class KernelSupply:
         except Exception as error:  # noqa: BLE001 - a kernel already gone is fine
             logger.debug("kernel shutdown: %s", type(error).__name__)
         finally:
-            km.stop_restarter()
+            km.close_clients()
             await km.cleanup_resources()
 
     async def release_unused(self) -> None:
@@ -322,7 +341,7 @@ class KernelSupply:
 
     async def _start(self, cwd: str) -> AsyncKernelManager:
         self._count += 1
-        km = AsyncKernelManager(
+        km = ChildKernelManager(
             kernel_name=self.kernel_name,
             transport="ipc",
             ip=str(self._sockets / f"k{self._count}"),
@@ -343,10 +362,9 @@ class KernelSupply:
         try:
             await client.wait_for_ready(timeout=STARTUP_TIMEOUT)
         except BaseException:
-            client.stop_channels()
             await self.release(km)
             raise
-        client.stop_channels()
+        km.close_clients()
         return km
 
     def _can_fork(self, km: AsyncKernelManager) -> bool:

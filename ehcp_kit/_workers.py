@@ -28,7 +28,7 @@ __all__ = ["ChildTask", "close_kernel_supplies", "run_children"]
 
 logger = logging.getLogger("ehcp_kit")
 
-_TEMPORARY_PREFIXES = (".plan-", ".plan.")
+_TEMPORARY_PREFIXES = (".plan-", ".plan.", ".my-outcomes.")
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class ChildTask:
     template: str | None
     config: Config = field(default_factory=Config)
     kernel_name: str = "python3"
+    appendix: bool = False  # the quality appendix in the plan's documents
+    branding: str | None = None  # an absolute path to a branding file; None: the default
 
 
 @dataclass
@@ -87,7 +89,9 @@ def run_one(task: ChildTask, following: ChildTask | None = None) -> ChildOutcome
         if task.notebook is None:
             from .render import write_documents
 
-            write_documents(plan, target, task.formats, template=task.template)
+            write_documents(plan, target, task.formats, template=task.template,
+                            branding=task.branding, appendix=task.appendix,
+                            config=task.config)
             result.status = "succeeded"
         else:
             result.status, result.reason = _run_notebook(task, target, following)
@@ -234,6 +238,10 @@ def _run_notebook(task: ChildTask, target: Path, following: ChildTask | None):
     }
     if task.template:
         parameters["template"] = task.template
+    if task.appendix:
+        parameters["appendix"] = True
+    if task.branding:
+        parameters["branding"] = task.branding
     if task.config.source:
         parameters["config_path"] = str(Path(task.config.source).resolve())
 
@@ -295,7 +303,9 @@ def _remove_leftovers(folder: Path) -> None:
 
 def _digests(folder: Path, task: ChildTask) -> dict[str, str]:
     """The SHA-256 digest of every output the child has now, by file name."""
-    names = [f"plan.{name}" for name in task.formats]
+    from .render import DOCUMENT_FILES
+
+    names = [DOCUMENT_FILES[name] for name in task.formats]
     if task.notebook is not None:
         names.append("plan.ipynb")
     return {name: file_digest(folder / name) for name in names if (folder / name).is_file()}

@@ -55,7 +55,8 @@ __all__ = [
 
 logger = logging.getLogger("ehcp_kit")
 
-FORMATS = ("docx", "html")
+# The documents a batch can write (ehcp_kit.render.DOCUMENT_FILES names their files).
+FORMATS = ("docx", "html", "pdf", "my-outcomes-pdf", "my-outcomes-html")
 SUMMARY_FIELDS = [
     "child_id", "status", "reason", "source", "folder", "outcomes", "provision",
     "findings", "errors", "warnings", "provision_hours", "unquantified_provision", "seconds",
@@ -160,7 +161,7 @@ def run_batch(
     out_dir: str | os.PathLike[str],
     *,
     jobs: int = 1,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = ("docx", "html"),
     notebook: str | os.PathLike[str] | None = None,
     use_notebook: bool = True,
     timeout: float | None = 600,
@@ -171,6 +172,8 @@ def run_batch(
     scheduler: str | None = None,
     force: bool = False,
     kernel_name: str = "python3",
+    appendix: bool = False,
+    branding: str | os.PathLike[str] | None = None,
 ) -> BatchResult:
     """Produce every child's documents from ``input_path`` into ``out_dir``.
 
@@ -182,7 +185,9 @@ def run_batch(
     ``executor`` is "local" (``jobs`` worker processes) or "dask" (the cluster at
     ``scheduler``, or a local one of ``jobs`` workers). The summary files and the
     dashboard are written last, whatever happened to the children. The checks use
-    ``config``, or else the settings file beside ``input_path``.
+    ``config``, or else the settings file beside ``input_path``. ``appendix`` adds the
+    quality appendix to the plan's documents; ``branding`` is a branding file (see
+    :func:`ehcp_kit.render.load_branding`), checked before any child runs.
     """
     from .executors import make_executor
     from .loaders import load_batch
@@ -194,8 +199,9 @@ def run_batch(
     _remove_leftovers(out)
     notebook_path = (Path(notebook) if notebook else default_notebook()).resolve()
     template_path = str(Path(template).resolve()) if template else None
+    branding_path = _checked_branding(branding)
     recipe = _recipe_digest(notebook_path if use_notebook else None, template_path, formats,
-                            config, kernel_name)
+                            config, kernel_name, appendix=appendix, branding=branding_path)
 
     # Load everything first: bad rows become failed children, not a stopped batch.
     loaded = load_batch(input_path)
@@ -214,7 +220,7 @@ def run_batch(
             loaded, out, order, skipped, manifest, recipe, force,
             notebook=str(notebook_path) if use_notebook else None,
             formats=formats, timeout=timeout, template=template_path, config=config,
-            kernel_name=kernel_name,
+            kernel_name=kernel_name, appendix=appendix, branding=branding_path,
         )
         size = NOTEBOOK_CHILDREN_PER_PIECE if use_notebook else DOCUMENT_CHILDREN_PER_PIECE
         pieces = _pieces(plan_tasks, size, jobs=max(pool.workers, 1), total=total)
@@ -363,15 +369,41 @@ def _child_folder(out: Path, child_id: str) -> Path:
     return folder
 
 
-def _recipe_digest(notebook, template, formats, config: Config, kernel_name: str) -> str:
+def _checked_branding(branding: str | os.PathLike[str] | None) -> str | None:
+    """The branding file's absolute path, once it has been read and found sound.
+
+    A bad file (a missing logo, a colour that fails the contrast check) is reported
+    once here, naming the file and the key, rather than once for every child.
+    """
+    if branding is None:
+        return None
+    from .render import load_branding
+
+    load_branding(branding)
+    return str(Path(branding).resolve())
+
+
+def _recipe_digest(notebook, template, formats, config: Config, kernel_name: str, *,
+                   appendix: bool = False, branding: str | None = None) -> str:
     """A digest of everything besides the child's own record that shapes the outputs."""
     parts = [f"ehcp-kit {__version__}", ",".join(formats), repr(config), kernel_name]
+    if appendix:
+        parts.append("appendix")
+    if branding:
+        # The file and the logo it names: a new logo must remake every document.
+        from .render import load_branding
+
+        chosen = load_branding(branding)
+        parts.append(text_digest(Path(branding).read_bytes()))
+        if chosen.logo is not None:
+            parts.append(text_digest(chosen.logo.data))
     parts.append(text_digest(Path(notebook).read_bytes()) if notebook else "no notebook")
     if template:
         parts.append(text_digest(Path(template).read_bytes()))
     bundled = resources.files("ehcp_kit") / "templates"
     for entry in sorted(bundled.iterdir(), key=lambda entry: entry.name):
-        if entry.is_file():
+        # The dashboard is the batch's page, not any child's: it changes no child.
+        if entry.is_file() and not entry.name.startswith("dashboard"):
             parts.append(f"{entry.name}:{text_digest(entry.read_bytes())}")
     if config.source and Path(config.source).is_file():
         parts.append(text_digest(Path(config.source).read_bytes()))
@@ -433,6 +465,7 @@ class _AtomicCsv:
     def __init__(self, path: Path, fields: list[str]) -> None:
         self.path = path
         handle, self._partial = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        _readable(self._partial)
         self._stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
         self._writer = csv.DictWriter(self._stream, fieldnames=fields, lineterminator="\n")
         self._writer.writeheader()
@@ -473,6 +506,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` whole: a temporary file in the same folder, then a rename."""
     handle, partial = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
+        _readable(partial)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         os.replace(partial, path)
@@ -480,3 +514,10 @@ def write_text_atomic(path: Path, text: str) -> None:
         if os.path.exists(partial):
             os.unlink(partial)
         raise
+
+
+def _readable(path: str) -> None:
+    """Give a temporary file the permissions a plain new file would have (the umask's)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)

@@ -140,17 +140,32 @@ def rules(output_format: str) -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes; each child still gets a fresh kernel of its own.")
 @click.option("--formats", default="docx,html", show_default=True,
-              help="Documents to write, comma-separated: docx, html.")
+              help="Documents to write, comma-separated: docx, html, pdf (plan.pdf), "
+                   "my-outcomes-pdf and my-outcomes-html (the child's own version).")
 @click.option("--no-notebook", is_flag=True,
               help="Write the documents without executing a notebook (no audit record).")
 @click.option("--notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Run this notebook instead of the bundled per-child notebook.")
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="An authority's own Word template (.docx) for plan.docx.")
+@click.option("--branding", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A branding file (TOML): the authority's name, logo, colours, contact "
+                   "line and wording, for every document.")
+@click.option("--appendix", is_flag=True,
+              help="Add a quality appendix (the checks' findings and the provision hours "
+                   "a year) to plan.docx, plan.html and plan.pdf.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
               help="Seconds a notebook cell may run before the child is marked failed.")
 @click.option("--config", "config_path", type=click.Path(exists=True, path_type=Path),
               help="A pyproject.toml or ehcp-kit.toml for the checks (default: beside INPUT).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Where children run: local worker processes, or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="A running Dask scheduler (tcp://host:8786); with --executor dask only. "
+                   "Without it, --executor dask starts a cluster of --jobs workers here.")
+@click.option("--force", is_flag=True,
+              help="Make every child again, even those whose outputs are current.")
 @click.option("--verbose", is_flag=True, help="Log progress (child ids only) to standard error.")
 def batch(
     input_path: Path,
@@ -160,14 +175,21 @@ def batch(
     no_notebook: bool,
     notebook: Path | None,
     template: Path | None,
+    branding: Path | None,
+    appendix: bool,
     timeout: float,
     config_path: Path | None,
+    executor: str,
+    scheduler: str | None,
+    force: bool,
     verbose: bool,
 ) -> None:
     """Produce every child's plan from INPUT: a workbook, a CSV folder or a folder of plans.
 
-    Writes OUT/<child id>/plan.ipynb, plan.docx and plan.html, then OUT/summary.csv and
-    OUT/findings.csv. Exits with status 1 when any child failed.
+    Writes OUT/<child id>/plan.ipynb, plan.docx and plan.html, then OUT/summary.csv,
+    OUT/findings.csv and OUT/dashboard.html. A rerun into the same OUT skips children
+    whose outputs are current (OUT/manifest.sqlite says what they were made from).
+    Exits with status 1 when any child failed or was left incomplete.
     """
     from tqdm import tqdm
 
@@ -176,6 +198,8 @@ def batch(
 
     if verbose:
         _log_to_stderr()
+    if scheduler and executor != "dask":
+        raise click.BadParameter("a scheduler needs --executor dask", param_hint="--scheduler")
     try:
         chosen = check_formats(formats.split(","))
     except EhcpKitError as error:
@@ -189,6 +213,8 @@ def batch(
             input_path, out_dir, jobs=jobs, formats=chosen, notebook=notebook,
             use_notebook=not no_notebook, timeout=timeout, template=template,
             config=_load_config(config_path or input_path), progress=progress,
+            executor=executor, scheduler=scheduler, force=force, appendix=appendix,
+            branding=branding,
         )
     except EhcpKitError as error:
         raise click.ClickException(str(error)) from error
@@ -196,9 +222,13 @@ def batch(
     done, failed = len(result.succeeded), len(result.failed)
     click.echo(f"{done} of {len(result.children)} children succeeded; "
                f"{failed} of {len(result.children)} children failed.")
+    if result.skipped:
+        click.echo(f"{len(result.skipped)} of {len(result.children)} children were current "
+                   f"and left as they were (--force makes them again).")
     for child in result.failed:
-        click.echo(f"  {child.child_id}: {child.reason}")
+        click.echo(f"  {child.child_id} ({child.status}): {child.reason}")
     click.echo(f"Summary: {result.out_dir / 'summary.csv'}")
+    click.echo(f"Dashboard: {result.dashboard}")
     if failed:
         raise SystemExit(1)
 

@@ -95,7 +95,11 @@ class LocalExecutor:
     def __enter__(self) -> LocalExecutor:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(self, kind, *_rest: object) -> None:
+        if kind is not None and self._pool is not None:
+            # Stopped (Ctrl-C, SIGTERM, an error): do not wait for running children.
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
         self._close()
 
     def _new_pool(self) -> ProcessPoolExecutor:

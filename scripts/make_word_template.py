@@ -206,15 +206,18 @@ def _header_and_footer(document):
     child's name or date of birth. The foot carries the contact line and the page number."""
     section = document.sections[0]
     width = section.page_width - section.left_margin - section.right_margin
+    for name in ("Header", "Footer"):
+        # One tab stop, at the right margin of the landscape page.
+        stops = document.styles[name].paragraph_format.tab_stops
+        stops.clear_all()
+        stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
 
     header = section.header.paragraphs[0]
-    header.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     header.add_run("{{ branding.logo }}")
     header.add_run(" {{ branding.name }}").bold = True
     header.add_run("\t{{ reference }}")
 
     footer = section.footer.paragraphs[0]
-    footer.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     footer.add_run("{{ branding.contact }}\tPage ")
     _field(footer, "PAGE")
     footer.add_run(" of ")
@@ -262,6 +265,7 @@ def _table(document, caption, headers, cells, loop=None, visible_caption=True):
         document.add_paragraph(caption, style="Caption")
     table = document.add_table(rows=1, cols=len(headers))
     table.style = document.styles["Table Grid"]
+    _full_width(table)
     _describe(table, caption)
 
     header = table.rows[0]
@@ -272,6 +276,7 @@ def _table(document, caption, headers, cells, loop=None, visible_caption=True):
     if loop is not None:
         table.add_row().cells[0].paragraphs[0].add_run(f"{{%tr for {loop} %}}")
     row = table.add_row()
+    _keep_row_on_one_page(row)
     for cell, text in zip(row.cells, cells, strict=True):
         cell.paragraphs[0].add_run(text)
     if loop is not None:
@@ -290,6 +295,23 @@ def _mark_header_row(row):
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
+
+
+def _full_width(table):
+    """Stretch the table across the page, as the HTML and PDF tables are."""
+    width = table._tbl.tblPr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        table._tbl.tblPr.append(width)
+    width.set(qn("w:type"), "pct")
+    width.set(qn("w:w"), "5000")
+
+
+def _keep_row_on_one_page(row):
+    """Never split the row across pages: a success criterion is read whole."""
+    split = OxmlElement("w:cantSplit")
+    split.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(split)
 
 
 def _describe(table, caption):
@@ -334,6 +356,7 @@ def _set_up_styles(document):
     caption.font.size = Pt(11)
     caption.font.italic = False
     caption.font.bold = True
+    caption.paragraph_format.keep_with_next = True
 
     # The outcome itself: emphasised by a style of its own, not by bold typed over Normal.
     outcome = document.styles.add_style("Outcome", WD_STYLE_TYPE.PARAGRAPH)

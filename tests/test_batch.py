@@ -174,7 +174,8 @@ def test_bad_data_is_reported_and_the_rest_of_the_batch_runs(tmp_path):
     assert "unknown area of need 'Astrology'" in area_row["reason"]
     assert not (tmp_path / "escape").exists()
     assert sorted(p.name for p in out.iterdir()) == [
-        "C-GOOD", "findings.csv", "provision_hours.csv", "summary.csv"
+        "C-GOOD", "dashboard.html", "findings.csv", "manifest.sqlite", "outcomes.csv",
+        "provision_hours.csv", "summary.csv",
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -24,6 +25,7 @@ from ehcp_kit.render import render_docx, render_html, write_documents
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPOSITORY / "ehcp_kit" / "notebooks" / "plan.ipynb"
+EXAMPLE_BRANDING = REPOSITORY / "examples" / "branding" / "northbrook.toml"
 
 TRICKY = "Smith & Sons <Ltd>"
 SUCCESS_CRITERIA_HEADERS = [
@@ -181,7 +183,9 @@ def test_html_shows_ampersands_and_angle_brackets_literally():
     assert "<Ltd>" not in html and "<1:1>" not in html
     assert soup.find("ltd") is None
     assert soup.find("td").get_text() == f"{TRICKY} Borough Council"
-    assert soup.find("li").get_text() == f"To work at {TRICKY}"
+    assert soup.find("section", class_="aspirations").find("li").get_text() == (
+        f"To work at {TRICKY}"
+    )
     assert soup.find("table", class_="actions").find("td").get_text() == (
         "Speech & language therapy <1:1>"
     )
@@ -241,14 +245,18 @@ def test_html_header_shows_authority_child_reference_dates_and_aspirations():
 
 
 def test_html_page_has_a_print_stylesheet_and_loads_nothing_from_elsewhere():
-    html = render_html(make_plan())
+    html = render_html(make_plan(), branding=EXAMPLE_BRANDING, appendix=True)
     soup = parse(html)
+    ids = {tag["id"] for tag in soup.find_all(id=True)}
 
     assert "@media print" in soup.find("style").get_text()
     assert "http" not in html
-    assert soup.find(["link", "script", "img", "iframe"]) is None
-    assert [tag.name for tag in soup.find_all(lambda tag: tag.has_attr("src"))] == []
-    assert [tag.name for tag in soup.find_all(lambda tag: tag.has_attr("href"))] == []
+    assert soup.find(["link", "script", "iframe", "object", "embed"]) is None
+    # The logo and the watermark travel inside the page; links stay on the page.
+    assert [tag["src"][:22] for tag in soup.find_all(src=True)] == ["data:image/png;base64,"]
+    assert re.findall(r"url\(\"?([a-z]+:)", soup.find("style").get_text()) == ["data:"]
+    assert [tag["href"] for tag in soup.find_all(href=True)
+            if tag["href"][1:] not in ids or not tag["href"].startswith("#")] == []
 
 
 def test_html_fragment_is_only_the_outcomes_section():
@@ -374,7 +382,8 @@ def test_bundled_word_template_is_what_the_script_builds(tmp_path):
 
     with zipfile.ZipFile(bundled) as old, zipfile.ZipFile(rebuilt) as new:
         assert sorted(old.namelist()) == sorted(new.namelist())
-        for part in ("word/document.xml", "word/styles.xml", "docProps/core.xml"):
+        for part in ("word/document.xml", "word/styles.xml", "word/header1.xml",
+                     "word/footer1.xml", "docProps/core.xml"):
             assert old.read(part) == new.read(part), part
 
 
@@ -399,15 +408,15 @@ def test_write_documents_takes_formats_as_a_list_or_comma_separated_text(tmp_pat
 
 
 def test_write_documents_rejects_unknown_formats_by_name_and_writes_nothing(tmp_path):
-    with pytest.raises(ValueError, match=r"\['pdf', 'odt'\]"):
-        write_documents(make_plan(), tmp_path, ("html", "pdf", "odt"))
+    with pytest.raises(ValueError, match=r"\['rtf', 'odt'\]"):
+        write_documents(make_plan(), tmp_path, ("html", "rtf", "odt"))
     assert list(tmp_path.iterdir()) == []
 
 
 def test_failed_rendering_writes_nothing_and_keeps_the_old_documents(tmp_path, monkeypatch):
     (tmp_path / "plan.html").write_text("old page", encoding="utf-8")
 
-    def broken(plan, template=None):
+    def broken(plan, template=None, **options):
         raise RuntimeError("template broke")
 
     monkeypatch.setattr(ehcp_kit.render._word, "docx_bytes", broken)
@@ -459,7 +468,9 @@ def test_showing_html_loads_no_word_library():
 
 def test_render_public_api():
     assert sorted(ehcp_kit.render.__all__) == [
-        "DOCUMENT_FORMATS", "render_docx", "render_html", "write_documents"
+        "Branding", "BrandingError", "DOCUMENT_FILES", "DOCUMENT_FORMATS", "contrast_ratio",
+        "load_branding", "render_docx", "render_html", "render_my_outcomes_html",
+        "render_my_outcomes_pdf", "render_pdf", "write_documents",
     ]
 
 
@@ -532,7 +543,8 @@ def test_notebook_rebuilds_in_the_kernel_exactly_the_plan_it_was_sent(tmp_path):
     assert sorted(path.name for path in output_dir.iterdir()) == ["plan.docx", "plan.html"]
     soup = parse((output_dir / "plan.html").read_text(encoding="utf-8"))
     assert soup.find("table", class_="plan-details").find_all("td")[1].get_text() == name
-    assert [li.get_text() for li in soup.find_all("li")] == plan.child.aspirations
+    aspirations = soup.find("section", class_="aspirations").find_all("li")
+    assert [li.get_text() for li in aspirations] == plan.child.aspirations
     last = executed.cells[-1]
     assert "".join(output["text"] for output in last.outputs).splitlines() == [
         f"Wrote plan.docx in {output_dir}", f"Wrote plan.html in {output_dir}"

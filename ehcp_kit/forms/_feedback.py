@@ -113,8 +113,6 @@ def resolve_outcome(outcome: Outcome, child: ChildDates) -> Resolution | str:
     """The date the outcome falls due for this child, or why there is none."""
     if not child.complete:
         return "Enter the child's date of birth and the plan date to see when this falls due."
-    if not outcome.timescale and outcome.target_date is None and not outcome.text:
-        return "Choose a timescale to see when this falls due."
     try:
         return child.plan_for(outcome).resolve_timescale(outcome)
     except TimescaleError as error:

@@ -8,6 +8,7 @@ so Tab reaches each one.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -29,7 +30,8 @@ _STYLE = {"description_width": LABEL_WIDTH}
 
 # Labels wrap instead of being cut short with "...", so a long label is read in full.
 FORM_STYLE = """<style>
-.ehcp-form .widget-label, .ehcp-form .jupyter-widget-label {
+.ehcp-form .widget-label, .ehcp-form .jupyter-widget-label,
+.ehcp-form .widget-label-basic, .ehcp-form .jupyter-widget-label-basic {
   white-space: normal !important; overflow: visible !important; line-height: 1.2;
 }
 .ehcp-form mark { background: #ffe066; }
@@ -56,7 +58,7 @@ def text_input(
         "value": value,
         "continuous_update": True,
         "style": _STYLE,
-        "layout": widgets.Layout(width="100%"),
+        "layout": widgets.Layout(width="97%"),
     }
     if rows:
         return widgets.Textarea(rows=rows, **options)
@@ -68,13 +70,11 @@ def dropdown(label: str, options: Sequence[Any], *, required: bool = False,
     """A list to choose from; with ``value=None`` nothing is chosen until the user does."""
     return widgets.Dropdown(
         description=_label(label, required), options=options, value=value, style=_STYLE,
-        layout=widgets.Layout(width="100%"),
+        layout=widgets.Layout(width="97%"),
     )
 
 
 def heading(text: str, level: int = 3) -> widgets.HTML:
-    import html
-
     return widgets.HTML(f"<h{level} style='margin:0.6em 0 0.2em'>{html.escape(text)}</h{level}>")
 
 
@@ -100,6 +100,7 @@ class DateInput:
         self.required = required
         self._check = check
         self._good: date | None = None
+        self._note = ""  # what the message says about the date kept
         self._listeners: list[Callable[[], None]] = []
         self._busy = False
         self.picker.observe(self._on_change, "value")
@@ -119,7 +120,8 @@ class DateInput:
         """Check the current date again (another date it depends on has changed)."""
         if self._good is not None and self._check is not None:
             reason = self._check(self._good)
-            self.message.value = _warning(f"{_day(self._good)}: {reason}") if reason else ""
+            self.message.value = (_warning(f"{_day(self._good)}: {reason}") if reason
+                                  else self._note)
 
     def _on_change(self, change: dict[str, Any]) -> None:
         if self._busy:
@@ -139,7 +141,8 @@ class DateInput:
             self._set_quietly(self._good)
             return
         self._good = new
-        self.message.value = _warning(note) if note else ""
+        self._note = _warning(note) if note else ""
+        self.message.value = self._note
         for listener in self._listeners:
             listener()
 
@@ -156,8 +159,6 @@ def _day(value: date) -> str:
 
 
 def _warning(text: str) -> str:
-    import html
-
     return f'<span role="alert" style="color:#b00020">{html.escape(text)}</span>'
 
 

@@ -145,6 +145,12 @@ class TimescaleInput:
         return self.date.value if self.kind.value == "date" else None
 
     def problems(self) -> list[str]:
+        """A kind of timescale chosen with its value left empty."""
+        empty = {"key-stage": (self.stage, "the key stage"),
+                 "year-group": (self.year, "the year group"),
+                 "month": (self.month, "the month")}
+        if self.kind.value in empty and empty[self.kind.value][0].value is None:
+            return [f"choose {empty[self.kind.value][1]} the outcome falls due at"]
         if self.kind.value == "date" and self.date.value is None:
             return ["choose the date the outcome falls due"]
         return []
@@ -321,6 +327,7 @@ class OutcomeForm:
     def __init__(self, outcome_id: str = "O1", child: ChildDates | None = None) -> None:
         self._child = child or ChildDates()
         self._listeners: list[Callable[[], None]] = []
+        self._quiet = False
         self.findings: list[Finding] = []
 
         self.id = text_input("Outcome id", required=True, value=outcome_id)
@@ -332,7 +339,8 @@ class OutcomeForm:
         self.areas = widgets.HTML()
         self.timescale = TimescaleInput()
         self.long_term = widgets.Checkbox(description="Long-term outcome (beyond the next "
-                                          "key stage)", indent=False)
+                                          "key stage)", indent=False,
+                                          layout=widgets.Layout(width="auto"))
         self.preparing_for_adulthood = Choices("Preparing for adulthood", "")
         self.preparing_for_adulthood.set_options((area.value, area.value) for area in PFA_AREAS)
         self.steps = RowList(StepRow, add_label="Add a step", item_name="Step")
@@ -432,8 +440,6 @@ class OutcomeForm:
         self._listeners.append(listener)
 
     # Feedback.
-
-    _quiet = False
 
     def _edited(self) -> None:
         if self._quiet:

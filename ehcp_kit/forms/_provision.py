@@ -42,6 +42,7 @@ class ProvisionForm:
 
     def __init__(self, provision_id: str = "F1") -> None:
         self._listeners: list[Callable[[], None]] = []
+        self._quiet = False
         self.findings: list[Finding] = []
 
         self.id = text_input("Provision id", required=True, value=provision_id)
@@ -128,8 +129,6 @@ class ProvisionForm:
 
     def on_change(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)
-
-    _quiet = False
 
     def _edited(self) -> None:
         if self._quiet:

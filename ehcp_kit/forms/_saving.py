@@ -248,9 +248,10 @@ def _merge_value(node: Any, before: Any, after: Any) -> Any:
 
 def _merge_sequence(node: CommentedSeq, before: list[Any], after: list[Any]) -> None:
     """Match the new items with the old ones (by id, then by value, then by place)."""
-    if before == after or len(node) != len(before):
-        if len(node) != len(before):
-            node[:] = [_fresh(item) for item in after]
+    if before == after:
+        return
+    if len(node) != len(before):  # the file's list and its meaning do not line up
+        node[:] = [_fresh(item) for item in after]
         return
 
     def key(item: Any) -> Any:

@@ -25,7 +25,7 @@ __all__ = ["DEFAULT_TEMPLATE", "docx_bytes"]
 logger = logging.getLogger("ehcp_kit")
 
 DEFAULT_TEMPLATE = "outcomes.docx"
-LOGO_HEIGHT_MM = 12
+LOGO_HEIGHT_MM = 10
 
 
 def docx_bytes(

@@ -1,0 +1,330 @@
+"""The batch dashboard: one self-contained page a manager can open after a batch.
+
+:func:`write_dashboard` reads a batch folder's summary files (``summary.csv``,
+``findings.csv``, ``provision_hours.csv``, ``outcomes.csv``) and writes
+``dashboard.html`` beside them: plans by status, findings by rule and by area of need,
+outcomes per plan, timescales by key stage, and provision hours per child. Every chart
+is an SVG drawn by matplotlib and written into the page itself, with a text alternative
+and a table of the numbers it shows, so the page needs no network, no script and no
+font from elsewhere, and a screen reader gets everything a sighted reader does.
+
+The same functions draw the charts in ``notebooks/batch_dashboard.ipynb``:
+:func:`load_batch_summary` reads the files, :func:`dashboard_charts` turns them into
+:class:`Chart` objects, each with ``figure`` (a matplotlib figure), ``table`` and
+``description``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+__all__ = ["BatchSummary", "Chart", "dashboard_charts", "load_batch_summary", "write_dashboard"]
+
+STATUSES = ("succeeded", "failed", "incomplete")
+KEY_STAGES = ("EYFS", "1", "2", "3", "4", "5", "")
+TIMESCALE_BANDS = (
+    "Already past", "Within 12 months", "13 to 24 months", "Over 24 months", "Not resolved",
+)
+HOUR_BANDS = (0, 50, 100, 200, 300, 500, 750, 1000)
+# Colours that stay apart for the commonest colour-vision deficiencies (Okabe and Ito);
+# every bar also carries its number, so no reading depends on colour alone.
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442")
+
+
+@dataclass
+class BatchSummary:
+    """The rows of a batch folder's summary files."""
+
+    folder: Path
+    children: list[dict[str, str]] = field(default_factory=list)
+    findings: list[dict[str, str]] = field(default_factory=list)
+    hours: list[dict[str, str]] = field(default_factory=list)
+    outcomes: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    """One chart: its heading, what it shows in words, its numbers, and its figure."""
+
+    slug: str
+    title: str
+    description: str
+    columns: list[str]
+    rows: list[list[object]]
+    figure: object = None  # a matplotlib Figure
+
+    def svg(self) -> str:
+        """The figure as an inline SVG element, labelled with the chart's description."""
+        return _svg(self.figure, self.slug, self.title, self.description)
+
+
+def load_batch_summary(folder: str | os.PathLike[str]) -> BatchSummary:
+    """Read the summary files of the batch written into ``folder``."""
+    folder = Path(folder)
+    summary = BatchSummary(folder)
+    for name, attribute in (
+        ("summary.csv", "children"),
+        ("findings.csv", "findings"),
+        ("provision_hours.csv", "hours"),
+        ("outcomes.csv", "outcomes"),
+    ):
+        path = folder / name
+        if path.is_file():
+            with open(path, encoding="utf-8", newline="") as stream:
+                setattr(summary, attribute, list(csv.DictReader(stream)))
+    return summary
+
+
+def dashboard_charts(summary: BatchSummary) -> list[Chart]:
+    """Every chart of the dashboard, in the order the page shows them."""
+    charts = [
+        _plans_by_status(summary),
+        _findings_by_rule(summary),
+        _findings_by_area(summary),
+        _outcomes_per_plan(summary),
+        _timescales_by_key_stage(summary),
+        _hours_per_child(summary),
+    ]
+    for chart in charts:
+        chart.figure = _draw(chart)
+    return charts
+
+
+def write_dashboard(folder: str | os.PathLike[str]) -> Path:
+    """Write ``folder/dashboard.html`` from the batch's summary files; returns its path."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    from .batch import write_text_atomic
+
+    summary = load_batch_summary(folder)
+    charts = dashboard_charts(summary)
+    environment = Environment(
+        loader=PackageLoader("ehcp_kit", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    page = environment.get_template("dashboard.html.j2").render(
+        charts=[(chart, _safe(chart.svg())) for chart in charts],
+        counts=Counter(row["status"] for row in summary.children),
+        total=len(summary.children),
+        hours=_hours_by_child(summary),
+        written=datetime.now(timezone.utc).astimezone().strftime("%d %B %Y at %H:%M"),
+    )
+    target = Path(folder) / "dashboard.html"
+    write_text_atomic(target, page)
+    for chart in charts:
+        _close(chart.figure)
+    return target
+
+
+# ---------------------------------------------------------------------------------------
+# The charts' numbers
+# ---------------------------------------------------------------------------------------
+
+
+def _plans_by_status(summary: BatchSummary) -> Chart:
+    counts = Counter(row["status"] for row in summary.children)
+    rows = [[status.capitalize(), counts.get(status, 0)] for status in STATUSES]
+    rows += [[status.capitalize(), n] for status, n in counts.items() if status not in STATUSES]
+    total = len(summary.children)
+    words = ", ".join(f"{count} {name.lower()}" for name, count in rows)
+    return Chart("status", "Plans by status", f"Of {total} plans: {words}.",
+                 ["Status", "Plans"], rows)
+
+
+def _findings_by_rule(summary: BatchSummary) -> Chart:
+    counts = Counter(f"{row['code']} {row['slug']}" for row in summary.findings)
+    rows = [[rule, count] for rule, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
+    if rows:
+        top = "; ".join(f"{rule}: {count}" for rule, count in rows[:3])
+        words = f"{len(summary.findings)} findings from {len(rows)} rules. Most often: {top}."
+    else:
+        words = "No findings in this batch."
+    return Chart("rules", "Findings by rule", words, ["Rule", "Findings"], rows)
+
+
+def _findings_by_area(summary: BatchSummary) -> Chart:
+    counts: Counter[str] = Counter()
+    for row in summary.findings:
+        areas = [area for area in row.get("areas_of_need", "").split("; ") if area]
+        counts.update(areas or ["The whole plan (no one area)"])
+    rows = [[area, count] for area, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
+    words = "; ".join(f"{area}: {count}" for area, count in rows) or "No findings."
+    return Chart(
+        "areas", "Findings by area of need",
+        f"Findings counted against each area of need of the outcome or provision they are "
+        f"about (a finding touching two areas counts for both). {words}.",
+        ["Area of need", "Findings"], rows,
+    )
+
+
+def _outcomes_per_plan(summary: BatchSummary) -> Chart:
+    loaded = [row for row in summary.children if row.get("folder")]
+    counts = Counter(int(row.get("outcomes") or 0) for row in loaded)
+    rows = [[number, counts[number]] for number in sorted(counts)]
+    words = "; ".join(f"{plans} with {number}" for number, plans in rows) or "No plans loaded."
+    return Chart("outcomes", "Outcomes per plan",
+                 f"How many plans have each number of outcomes: {words}.",
+                 ["Outcomes in the plan", "Plans"], rows)
+
+
+def _timescales_by_key_stage(summary: BatchSummary) -> Chart:
+    counts: dict[str, Counter[str]] = {}
+    for row in summary.outcomes:
+        stage = _stage_name(row.get("key_stage", ""))
+        counts.setdefault(stage, Counter())[_band(row.get("months_to_target", ""))] += 1
+    stages = [_stage_name(stage) for stage in KEY_STAGES if _stage_name(stage) in counts]
+    rows = [[stage, *(counts[stage][band] for band in TIMESCALE_BANDS)] for stage in stages]
+    words = "; ".join(
+        f"{row[0]}: " + ", ".join(f"{n} {band.lower()}" for band, n in
+                                  zip(TIMESCALE_BANDS, row[1:], strict=True) if n)
+        for row in rows
+    ) or "No outcomes."
+    return Chart(
+        "timescales", "Timescales by key stage",
+        f"When outcomes fall due, counted from the plan date, by the child's key stage on "
+        f"that date. {words}.",
+        ["Key stage", *TIMESCALE_BANDS], rows,
+    )
+
+
+def _hours_per_child(summary: BatchSummary) -> Chart:
+    totals = [float(row["provision_hours"]) for row in summary.children
+              if row.get("provision_hours") not in (None, "")]
+    labels = [*(f"{low} to {high}" for low, high in zip(HOUR_BANDS, HOUR_BANDS[1:])),
+              f"{HOUR_BANDS[-1]} or more"]
+    counts = Counter()
+    for total in totals:
+        band = sum(1 for edge in HOUR_BANDS[1:] if total >= edge)
+        counts[labels[band]] += 1
+    rows = [[label, counts[label]] for label in labels]
+    if totals:
+        ordered = sorted(totals)
+        middle = ordered[len(ordered) // 2]
+        words = (f"{len(totals)} children, from {ordered[0]:g} to {ordered[-1]:g} hours of "
+                 f"provision a year; the median child has {middle:g}.")
+    else:
+        words = "No child's provision could be counted in hours."
+    return Chart("hours", "Provision hours per child",
+                 f"How many children have each band of hours of provision a year. {words}",
+                 ["Hours a year", "Children"], rows)
+
+
+def _hours_by_child(summary: BatchSummary) -> list[tuple[str, str, str]]:
+    """Each child's hours a year by area, for the table under the hours chart."""
+    by_child: dict[str, list[str]] = {}
+    for row in summary.hours:
+        by_child.setdefault(row["child_id"], []).append(
+            f"{row['area_of_need']}: {row['hours_per_year']}")
+    return [
+        (row["child_id"], row.get("provision_hours", ""), "; ".join(by_child.get(row["child_id"], [])))
+        for row in summary.children if row.get("provision_hours") not in (None, "")
+    ]
+
+
+def _stage_name(stage: str) -> str:
+    if stage in ("", "Not known"):
+        return "Not known"
+    return stage if stage == "EYFS" else f"Key stage {stage}"
+
+
+def _band(months: str) -> str:
+    if months in ("", None):
+        return "Not resolved"
+    months = int(months)
+    if months < 0:
+        return "Already past"
+    if months <= 12:
+        return "Within 12 months"
+    return "13 to 24 months" if months <= 24 else "Over 24 months"
+
+
+# ---------------------------------------------------------------------------------------
+# Drawing
+# ---------------------------------------------------------------------------------------
+
+
+def _draw(chart: Chart):
+    """A matplotlib figure of the chart's table: bars, each labelled with its number."""
+    from matplotlib.figure import Figure
+
+    rows = chart.rows or [["(none)", 0]]
+    labels = [str(row[0]) for row in rows]
+    series = chart.columns[1:]
+    horizontal = chart.slug in ("rules", "areas")
+    height = max(2.6, 0.32 * len(labels) + 1.2) if horizontal else 3.2
+    figure = Figure(figsize=(7.5, height), layout="constrained")
+    axes = figure.subplots()
+    positions = list(range(len(labels)))
+
+    left = [0.0] * len(labels)
+    for number, name in enumerate(series):
+        values = [float(row[number + 1] or 0) for row in rows]
+        colour = COLOURS[number % len(COLOURS)]
+        if horizontal:
+            bars = axes.barh(positions, values, left=left, color=colour, label=name)
+        else:
+            bars = axes.bar(positions, values, bottom=left, color=colour, label=name)
+        if len(series) == 1:
+            axes.bar_label(bars, labels=[f"{value:g}" for value in values], padding=2)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+
+    if horizontal:
+        axes.set_yticks(positions, labels)
+        axes.invert_yaxis()
+        axes.set_xlabel(series[0])
+    else:
+        axes.set_xticks(positions, labels, rotation=20 if len(labels) > 6 else 0)
+        axes.set_ylabel(series[0] if len(series) == 1 else "Outcomes")
+        axes.set_xlabel(chart.columns[0])
+    if len(series) > 1:
+        axes.legend(frameon=False, fontsize="small")
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def _svg(figure, slug: str, title: str, description: str) -> str:
+    """``figure`` as an ``<svg>`` element with ids of its own and a text alternative."""
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": slug, "svg.fonttype": "path"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    # Several charts share one page: give every id in this one a prefix of its own.
+    text = re.sub(r'id="([^"]+)"', rf'id="{slug}-\1"', text)
+    text = re.sub(r'(href|xlink:href)="#([^"]+)"', rf'\1="#{slug}-\2"', text)
+    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{slug}-\1)", text)
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    label = f'role="img" aria-labelledby="{slug}-title {slug}-desc"'
+    text = text.replace("<svg ", f"<svg {label} ", 1)
+    head = text.index(">") + 1
+    alternative = (f'<title id="{slug}-title">{_escape(title)}</title>'
+                   f'<desc id="{slug}-desc">{_escape(description)}</desc>')
+    return text[:head] + alternative + text[head:]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _safe(markup: str):
+    from markupsafe import Markup
+
+    return Markup(markup)  # noqa: S704 - our own SVG, every text in it escaped above
+
+
+def _close(figure) -> None:
+    """Let go of a figure (no pyplot is involved, so dropping it frees it)."""
+    if figure is not None:
+        figure.clear()
