@@ -32,6 +32,7 @@ extensions = [
     "sphinx_click",
     "rule_pages",
     "example_pages",
+    "image_gallery",
     "widget_bundle",
 ]
 

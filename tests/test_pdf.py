@@ -173,9 +173,10 @@ def test_a_draft_carries_the_watermark_on_every_page_and_a_final_plan_none(
     final = [watermark_pixels(final_pdf, page, tmp_path)
              for page in range(1, page_count(final_pdf) + 1)]
 
-    # The strokes of "DRAFT" cover some hundreds of pixels at 30 dpi.
-    assert min(draft) > 200, draft
-    assert max(final) < 20, final
+    # The strokes of "DRAFT" cover about 550 pixels at 30 dpi; the edges of letters
+    # make a few dozen of that grey on any page.
+    assert min(draft) > 300, draft
+    assert max(final) < 100, final
     assert "Draft" not in flat(pdftotext(final_pdf, "-f", "2", "-l", "2"))
 
 
@@ -189,10 +190,11 @@ def test_a_success_criterion_row_is_never_split_across_pages(tmp_path):
         }
         for number in range(12)
     ]
-    plan = load_plan(PLANS / "example-primary.yaml")
-    outcome = plan.outcomes[0].model_copy(update={"success_criteria": criteria})
-    plan = plan.model_copy(update={"outcomes": [outcome]})
-    render_pdf(plan, tmp_path / "plan.pdf")
+    record = load_plan(PLANS / "example-primary.yaml").model_dump(mode="json")
+    record["outcomes"] = [{**record["outcomes"][0], "success_criteria": criteria}]
+    record["provision"] = [item for item in record["provision"]
+                           if item["outcome_ids"] == [record["outcomes"][0]["id"]]]
+    render_pdf(Plan.model_validate(record), tmp_path / "plan.pdf")
 
     page_of: dict[str, int] = {}
     for page in range(1, page_count(tmp_path / "plan.pdf") + 1):
@@ -228,8 +230,7 @@ def test_pdf_carries_the_quality_appendix_only_when_asked(draft_pdf, final_pdf, 
         # One row a finding: code, rule, severity, where and the start of the message.
         row = next(line for line in appendix.splitlines()
                    if line.split()[:1] == [finding.code])
-        assert row.split()[1] == finding.slug.split("-")[0] + ("-" if "-" in finding.slug
-                                                               else "")
+        assert row.split()[1] in (finding.slug, finding.slug.split("-")[0] + "-")
         assert finding.severity in row and finding.field in row
         assert finding.message[:20] in row
     assert re.search(r"Cognition and learning\s+32\.5\n", appendix)
@@ -264,7 +265,7 @@ def test_a_page_naming_something_elsewhere_fetches_nothing(tmp_path):
 
     # WeasyPrint shows the image's alternative text in its place: nothing was read.
     assert text == "x text"
-    assert "/XObject" not in reader.pages[0]["/Resources"]
+    assert not reader.pages[0]["/Resources"].get("/XObject")
 
 
 def pdftotext_bytes(data: bytes, folder: Path) -> str:

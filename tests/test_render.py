@@ -15,17 +15,32 @@ import jinja2
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
 
+import ehcp_kit.batch
 import ehcp_kit.render
 import ehcp_kit.render._word
 from ehcp_kit import Plan
-from ehcp_kit.render import render_docx, render_html, write_documents
+from ehcp_kit.cli import main as cli_main
+from ehcp_kit.config import Config
+from ehcp_kit.loaders import load_plan
+from ehcp_kit.render import (
+    DOCUMENT_FORMATS,
+    BrandingError,
+    contrast_ratio,
+    load_branding,
+    render_docx,
+    render_html,
+    write_documents,
+)
+from ehcp_kit.rules import check_plan, provision_hours
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPOSITORY / "ehcp_kit" / "notebooks" / "plan.ipynb"
-EXAMPLE_BRANDING = REPOSITORY / "examples" / "branding" / "northbrook.toml"
+EXAMPLES = REPOSITORY / "examples"
+EXAMPLE_BRANDING = EXAMPLES / "branding" / "northbrook.toml"
 
 TRICKY = "Smith & Sons <Ltd>"
 SUCCESS_CRITERIA_HEADERS = [
@@ -385,6 +400,297 @@ def test_bundled_word_template_is_what_the_script_builds(tmp_path):
         for part in ("word/document.xml", "word/styles.xml", "word/header1.xml",
                      "word/footer1.xml", "docProps/core.xml"):
             assert old.read(part) == new.read(part), part
+
+
+def header_and_footer_text(path: Path) -> tuple[str, str]:
+    document = Document(str(path))
+    section = document.sections[0]
+    return ("\n".join(p.text for p in section.header.paragraphs),
+            "\n".join(p.text for p in section.footer.paragraphs))
+
+
+def test_word_headings_are_real_heading_styles_never_bold_normal_text(tmp_path):
+    document = word_document(load_plan(EXAMPLES / "example-primary.yaml"), tmp_path,
+                             appendix=True)
+    body = document.paragraphs
+
+    fake = [p.text for p in body if p.text.strip() and p.runs
+            and all(run.bold for run in p.runs if run.text.strip())
+            and not p.style.name.startswith(("Heading", "Outcome", "Caption"))]
+    assert fake == []
+    levels = [int(p.style.name.split()[1]) for p in body if p.style.name.startswith("Heading")]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:]))
+    assert [p.style.name for p in body if p.text.startswith("By the end of Key Stage 2")] == [
+        "Outcome"
+    ]
+
+
+def test_word_tables_repeat_their_header_rows_keep_rows_whole_and_have_captions(tmp_path):
+    document = word_document(load_plan(EXAMPLES / "example-primary.yaml"), tmp_path,
+                             appendix=True)
+
+    assert len(document.tables) > 10
+    for table in document.tables:
+        header, *rows = table.rows
+        assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+                   for row in rows if row.cells[0].text != "All provision")
+        caption = table._tbl.tblPr.find(qn("w:tblCaption"))
+        assert caption is not None and caption.get(qn("w:val")).strip()
+    captions = [table._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val"))
+                for table in document.tables]
+    assert captions[:6] == [
+        "Plan details", "What outcome 1 addresses and when", "Steps towards outcome 1",
+        "Success criteria for outcome 1", "Actions for outcome 1", "Resources for outcome 1",
+    ]
+    visible = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert visible == ["Plan details", "What outcome 1 addresses and when",
+                       "What outcome 2 addresses and when", "What outcome 3 addresses and when"]
+
+
+def test_word_document_has_a_title_and_is_in_british_english(tmp_path):
+    plan = load_plan(EXAMPLES / "names-in-many-scripts.yaml")
+    word_document(plan, tmp_path)
+
+    document = Document(str(tmp_path / "plan.docx"))
+    assert document.core_properties.title == (
+        "Education, Health and Care plan: outcomes for Zuzanna Łęcka-Wiśniewska"
+    )
+    assert document.core_properties.language == "en-GB"
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}").get(
+        qn("w:val")) == "en-GB"
+
+
+def test_an_authority_template_gets_the_title_and_language_too(tmp_path):
+    template = Document()
+    template.add_paragraph("{{ child.id }}")
+    template.core_properties.language = ""
+    template.save(str(tmp_path / "authority.docx"))
+
+    document = word_document(make_plan(), tmp_path, template=tmp_path / "authority.docx")
+
+    assert document.core_properties.title == (
+        "Education, Health and Care plan: outcomes for Zoë Łukasz-O'Neill"
+    )
+    assert document.core_properties.language == "en-GB"
+
+
+def test_word_header_names_authority_and_reference_never_the_child(tmp_path):
+    render_docx(load_plan(EXAMPLES / "names-in-many-scripts.yaml"), tmp_path / "plan.docx",
+                branding=EXAMPLE_BRANDING)
+    header, footer = header_and_footer_text(tmp_path / "plan.docx")
+    document = Document(str(tmp_path / "plan.docx"))
+
+    assert header == " Northbrook Borough Council\tReference EX-SCRIPTS-01 · Draft"
+    assert "Zuzanna" not in header and "2015" not in header
+    assert footer.startswith("SEN team: 01632 960 418")
+    fields = [field.get(qn("w:instr")) for field in
+              document.sections[0].footer._element.iter(qn("w:fldSimple"))]
+    assert fields == ["PAGE", "NUMPAGES"]
+    # The logo, described for screen readers.
+    pictures = document.sections[0].header._element.findall(
+        ".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
+    assert [picture.get("descr") for picture in pictures] == ["Northbrook Borough Council"]
+
+
+def test_word_document_takes_the_brandings_colours(tmp_path):
+    document = word_document(make_plan(), tmp_path, branding=EXAMPLE_BRANDING)
+    header_cell = document.tables[0].rows[0].cells[0]._tc
+
+    assert str(document.styles["Heading 1"].font.color.rgb) == "00594F"
+    assert str(document.styles["Normal"].font.color.rgb) == "1A1A1A"
+    assert header_cell.tcPr.find(qn("w:shd")).get(qn("w:fill")) == "E3EFED"
+
+
+# Branding.
+
+
+def write_branding(folder: Path, text: str, name: str = "branding.toml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_default_branding_is_neutral_and_passes_its_own_contrast_check():
+    branding = load_branding()
+
+    assert branding.name == "" and branding.logo is None
+    assert branding.source.endswith("branding.toml")
+    assert contrast_ratio(branding.colours.text, "#ffffff") > 15
+    assert contrast_ratio(branding.colours.banner_text, branding.colours.banner_background) > 7
+
+
+def test_contrast_ratio_follows_the_wcag_formula():
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1)
+    # #767676 is the lightest grey that passes AA on white; #777777 just fails.
+    assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
+    assert contrast_ratio("#777777", "#ffffff") < 4.5
+
+
+def test_a_branding_file_keeps_the_defaults_for_what_it_leaves_out(tmp_path):
+    path = write_branding(tmp_path, '[authority]\nname = "Westmere Council"\n'
+                                    '[colours]\naccent = "#702"\n')
+    branding = load_branding(path)
+
+    assert branding.name == "Westmere Council"
+    assert branding.colours.accent == "#770022"
+    assert branding.colours.text == load_branding().colours.text
+    assert branding.introduction == load_branding().introduction
+
+
+def test_the_example_branding_reaches_the_html_banner_and_footer():
+    soup = parse(render_html(make_plan(), branding=EXAMPLE_BRANDING))
+
+    assert soup.find("header").find("p", class_="authority").get_text() == (
+        "Northbrook Borough Council")
+    assert soup.find("header").find("img")["alt"] == "Northbrook Borough Council"
+    assert soup.find("footer").find("p").get_text().startswith("SEN team: 01632 960 418")
+    assert "--accent: #00594f" in soup.find("style").get_text()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[colours]\naccent = "#9a9a9a"\n',
+     r"branding.toml, field 'colours.accent': '#9a9a9a' on the white page '#ffffff' has a "
+     r"contrast of 2.8\d:1; text needs at least 4.5:1"),
+    ('[colours]\nbanner-text = "#ffffff"\nbanner-background = "#7fb3d5"\n',
+     r"field 'colours.banner-text': '#ffffff' on colours.banner-background '#7fb3d5' has a "
+     r"contrast of 2.\d\d:1"),
+    ('[colours]\ntext = "dark blue"\n',
+     r"field 'colours.text': 'dark blue' is not a colour; write it as '#' and six hex"),
+    ('[colours]\ntext = 0x123456\n', r"field 'colours.text': must be text in quotes, not 1193046"),
+    ('[authority]\nlogo = "missing.png"\n',
+     r"field 'authority.logo': logo file '.*missing.png' does not exist"),
+    ('[authority]\ncolour = "#000000"\n',
+     r"field 'authority.colour': unknown key; expected one of name, logo, logo-text, contact"),
+    ('[colors]\ntext = "#000000"\n', r"field 'colors': unknown table; expected \[authority\]"),
+    ('[authority\nname = "x"\n', r"branding file '.*branding.toml' is not valid TOML"),
+])
+def test_bad_branding_is_refused_naming_the_file_and_the_key(tmp_path, text, message):
+    path = write_branding(tmp_path, text)
+
+    with pytest.raises(BrandingError, match=message):
+        load_branding(path)
+
+
+def test_a_logo_that_is_not_a_bitmap_is_refused_naming_the_file(tmp_path):
+    (tmp_path / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    path = write_branding(tmp_path, '[authority]\nlogo = "logo.svg"\n')
+
+    with pytest.raises(BrandingError, match=r"logo file '.*logo.svg' is not a PNG or JPEG"):
+        load_branding(path)
+
+
+def test_a_missing_branding_file_is_named():
+    with pytest.raises(BrandingError, match="branding file 'nowhere.toml' does not exist"):
+        load_branding("nowhere.toml")
+
+
+def test_batch_refuses_bad_branding_once_with_a_message_and_no_traceback(tmp_path):
+    path = write_branding(tmp_path, '[colours]\ntable-header-background = "#333333"\n')
+
+    result = CliRunner().invoke(cli_main, [
+        "batch", str(EXAMPLES / "plans"), "--out", str(tmp_path / "out"), "--no-notebook",
+        "--branding", str(path),
+    ])
+
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert str(path) in result.output and "colours.table-header-text" in result.output
+    assert not (tmp_path / "out" / "EX-PRIMARY-01").exists()
+
+
+# The quality appendix.
+
+
+def appendix_rows(soup, css_class: str) -> list[list[str]]:
+    table = soup.find("section", class_="appendix").find("table", class_=css_class)
+    return [[cell.get_text() for cell in row.find_all(["th", "td"])]
+            for row in table.find("tbody").find_all("tr")]
+
+
+def test_the_appendix_is_off_unless_asked_for(tmp_path):
+    plan = load_plan(EXAMPLES / "poor-primary.yaml")
+    written = write_documents(plan, tmp_path, "docx,html")
+
+    assert "Appendix" not in written["html"].read_text(encoding="utf-8")
+    assert "Appendix" not in "\n".join(p.text for p in Document(str(written["docx"])).paragraphs)
+
+
+def test_html_appendix_lists_every_finding_and_the_hours_a_year_per_area():
+    plan = load_plan(EXAMPLES / "poor-primary.yaml")
+    soup = parse(render_html(plan, appendix=True))
+    findings = check_plan(plan)
+    hours = provision_hours(plan)
+
+    assert len(findings) >= 5
+    assert appendix_rows(soup, "findings") == [
+        [finding.code, finding.slug, finding.severity,
+         finding.field + (f", characters {finding.span[0]}-{finding.span[1]}"
+                          if finding.span else ""),
+         finding.message]
+        for finding in findings
+    ]
+    assert appendix_rows(soup, "hours") == [
+        *([str(area), f"{value:g}"] for area, value in hours.by_area.items()),
+        ["All provision", f"{hours.total:g}"],
+    ]
+    assert soup.find("nav").find_all("a")[-1]["href"] == "#appendix"
+
+
+def test_appendix_uses_the_settings_given_so_it_agrees_with_findings_csv():
+    plan = load_plan(EXAMPLES / "poor-primary.yaml")
+    codes = {finding.code for finding in check_plan(plan)}
+    ignored = sorted(codes)[0]
+
+    soup = parse(render_html(plan, appendix=True, config=Config(ignore=(ignored,))))
+
+    assert [row[0] for row in appendix_rows(soup, "findings")] == [
+        finding.code for finding in check_plan(plan) if finding.code != ignored
+    ]
+
+
+def test_word_appendix_has_the_same_findings_and_hours(tmp_path):
+    plan = load_plan(EXAMPLES / "poor-primary.yaml")
+    document = word_document(plan, tmp_path, appendix=True)
+    findings = table_with_header(document, ["Code", "Rule", "Severity", "Where", "Message"])
+    hours = table_with_header(document, ["Area of need", "Hours a year"])
+    expected = provision_hours(plan)
+
+    assert [[cell.text for cell in row.cells] for row in findings.rows[1:]] == [
+        [finding.code, finding.slug, finding.severity,
+         finding.field + (f", characters {finding.span[0]}-{finding.span[1]}"
+                          if finding.span else ""),
+         finding.message]
+        for finding in check_plan(plan)
+    ]
+    assert [[cell.text for cell in row.cells] for row in hours.rows[1:]] == [
+        *([str(area), f"{value:g}"] for area, value in expected.by_area.items()),
+        ["All provision", f"{expected.total:g}"],
+    ]
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[-3:] == ["Appendix: quality checks", "Findings", "Provision hours a year"]
+
+
+def test_an_authority_template_without_an_appendix_says_so_in_the_log(tmp_path, caplog):
+    template = Document()
+    template.add_paragraph("{{ child.id }}")
+    template.save(str(tmp_path / "authority.docx"))
+
+    with caplog.at_level("WARNING", logger="ehcp_kit"):
+        word_document(make_plan(), tmp_path, template=tmp_path / "authority.docx",
+                      appendix=True)
+
+    assert [record.getMessage() for record in caplog.records] == [
+        "Word template authority.docx has no appendix section; the quality appendix is in "
+        "the HTML and PDF only"
+    ]
+
+
+def test_batch_formats_are_the_renderers_formats():
+    assert ehcp_kit.batch.FORMATS == DOCUMENT_FORMATS
 
 
 # Writing the files.

@@ -88,17 +88,6 @@ def _edit(change: Callable[[dict[str, Any]], None], born: str = BORN_YEAR_4):
     return build
 
 
-def _extra_need(area: str, *, provision: bool, outcome: bool):
-    def change(data: dict[str, Any]) -> None:
-        data["needs"].append({"id": "N3", "area": area})
-        if outcome:
-            data["outcomes"].append(_outcome("O3", "N3", "Alex will do a third thing 4 times "
-                                                         "out of 5.", "By the end of Year 6"))
-        if provision:
-            data["provision"].append(_provision("P3", "N3", "O3" if outcome else None))
-    return change
-
-
 def _outcomes(count: int):
     def change(data: dict[str, Any]) -> None:
         data["outcomes"] = [
@@ -143,21 +132,45 @@ def _young_adult(last_outcome: str):
     return change
 
 
-def _no_steps(data: dict[str, Any]) -> None:
-    data["outcomes"][0]["steps"] = []
-
-
 def _who_missing(data: dict[str, Any]) -> None:
     data["outcomes"][0]["success_criteria"][0]["who_measures"] = ""
 
 
-def _unlink_need(data: dict[str, Any]) -> None:
-    data["outcomes"][1]["need_ids"] = []
+BORN_YEAR_3 = "2018-01-15"
+BORN_YEAR_6 = "2015-01-15"
+BORN_YEAR_8 = "2013-01-15"
 
 
-def _unlink_outcome(data: dict[str, Any]) -> None:
-    data["provision"][1]["outcome_ids"] = []
-    data["provision"].append(_provision("P3", "N2", "O1"))
+def _sensory_need(served: bool):
+    """Need N2 is sensory and physical; only the improved plan has provision for it."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["needs"][1]["area"] = "Sensory and/or physical needs"
+        data["provision"].pop()
+        if served:
+            item = _provision("P3", "N2", "O2")
+            item["what"] = "Occupational therapy programme."
+            data["provision"].append(item)
+    return change
+
+
+def _third_outcome(need_ids: list[str]):
+    def change(data: dict[str, Any]) -> None:
+        outcome = _outcome("O3", "N1", "Alex will name 5 feelings shown in pictures.",
+                           "By the end of Year 6")
+        outcome["need_ids"] = need_ids
+        data["outcomes"].append(outcome)
+        data["provision"][0]["outcome_ids"].append("O3")
+    return change
+
+
+def _unserved_o2(data: dict[str, Any]) -> None:
+    data["provision"][1]["outcome_ids"] = ["O1"]
+
+
+def _p1_serves_o2(data: dict[str, Any]) -> None:
+    data["provision"][1]["outcome_ids"] = ["O1"]
+    data["provision"][0]["outcome_ids"] = ["O1", "O2"]
 
 
 def _unlinked_provision(data: dict[str, Any]) -> None:
@@ -168,39 +181,57 @@ def _linked_provision(data: dict[str, Any]) -> None:
     data["provision"].append(_provision("P4", "N1", "O1"))
 
 
-def _serve_both(data: dict[str, Any]) -> None:
-    data["provision"].append(_provision("P3", "N2", "O1"))
+def _communication_without_outcome(data: dict[str, Any]) -> None:
+    data["outcomes"][0]["need_ids"] = ["N2"]
 
 
-def _link_need(data: dict[str, Any]) -> None:
-    data["outcomes"][1]["need_ids"] = ["N2"]
+def _communication_through_o2(data: dict[str, Any]) -> None:
+    data["outcomes"][0]["need_ids"] = ["N2"]
+    data["outcomes"][1]["need_ids"] = ["N2", "N1"]
 
 
-# For each whole-plan rule: a builder for the poor plan and one for the improved plan.
+def _key_stage_3_outcome(steps: list[str]):
+    def change(data: dict[str, Any]) -> None:
+        data["outcomes"][0]["timescale"] = "By the end of Key Stage 3"
+        data["outcomes"][0]["steps"] = [
+            {"text": f"Alex will ask a classmate to join a game on {days} days out of 5.",
+             "target": target}
+            for days, target in zip((1, 2), steps, strict=False)
+        ]
+    return change
+
+
+def _timescales(first: str, second: str):
+    def change(data: dict[str, Any]) -> None:
+        data["outcomes"][0]["timescale"] = first
+        data["outcomes"][1]["timescale"] = second
+    return change
+
+
+# For each whole-plan rule: a builder for the poor plan and one for the improved plan,
+# shaped like the rule's own poor and improved examples (the same ids and year groups).
 PLAN_EXAMPLES: dict[str, tuple[Callable[[], dict[str, Any]], Callable[[], dict[str, Any]]]] = {
-    "need-without-provision": (
-        _edit(_extra_need("Sensory and/or physical needs", provision=False, outcome=True)),
-        _edit(_extra_need("Sensory and/or physical needs", provision=True, outcome=True)),
-    ),
-    "outcome-without-need": (_edit(_unlink_need), _edit(_link_need)),
-    "outcome-without-provision": (_edit(_unlink_outcome), _edit(_serve_both)),
+    "need-without-provision": (_edit(_sensory_need(served=False)),
+                               _edit(_sensory_need(served=True))),
+    "outcome-without-need": (_edit(_third_outcome([])), _edit(_third_outcome(["N1"]))),
+    "outcome-without-provision": (_edit(_unserved_o2), _edit(_p1_serves_o2)),
     "provision-without-outcome": (_edit(_unlinked_provision), _edit(_linked_provision)),
-    "area-without-outcome": (
-        _edit(_extra_need("Social, emotional and mental health difficulties", provision=True,
-                          outcome=False)),
-        _edit(_extra_need("Social, emotional and mental health difficulties", provision=True,
-                          outcome=True)),
-    ),
+    "area-without-outcome": (_edit(_communication_without_outcome),
+                             _edit(_communication_through_o2)),
     "too-many-outcomes": (_edit(_outcomes(12)), _edit(_outcomes(6))),
     "pfa-missing": (_edit(_pfa(tagged=False), BORN_YEAR_10),
                     _edit(_pfa(tagged=True), BORN_YEAR_10)),
-    "steps-missing": (_edit(_no_steps), base_plan),
+    "steps-missing": (_edit(_key_stage_3_outcome([]), BORN_YEAR_6),
+                      _edit(_key_stage_3_outcome(["By the end of Year 7", "By the end of Year 8"]),
+                            BORN_YEAR_6)),
     "criteria-incomplete": (_edit(_who_missing), base_plan),
-    "timescale-unresolved": (_timescale("By the end of Year 15"),
-                             _timescale("By the end of Year 6")),
+    "timescale-unresolved": (
+        _edit(_timescales("By the end of Year 15", "By the end of Year 9"), BORN_YEAR_8),
+        _edit(_timescales("By the end of Year 11", "By the end of Year 9"), BORN_YEAR_8),
+    ),
     "timescale-past": (_timescale("By July 2025"), _timescale("By July 2027")),
-    "timescale-beyond-phase": (_timescale("By the end of Key Stage 4"),
-                               _timescale("By the end of Key Stage 2")),
+    "timescale-beyond-phase": (_timescale("By the end of Key Stage 4", BORN_YEAR_3),
+                               _timescale("By the end of Key Stage 2", BORN_YEAR_3)),
     "beyond-age-25": (_edit(_young_adult("By July 2030"), BORN_2003),
                       _edit(_young_adult("By July 2027"), BORN_2003)),
 }
@@ -220,8 +251,10 @@ def describe_plan(plan: Plan) -> list[str]:
         lines.append(f"Need {need.id}: {need.area.value}.")
     for outcome in plan.outcomes:
         links = ", ".join(outcome.need_ids) or "no need"
+        targets = ", ".join(step.target for step in outcome.steps if step.target)
         parts = [f"Outcome {outcome.id} (needs: {links}; timescale: "
-                 f"{outcome.timescale or 'none'}; steps: {len(outcome.steps)}"]
+                 f"{outcome.timescale or 'none'}; steps: {len(outcome.steps)}"
+                 + (f", due {targets}" if targets else "")]
         if outcome.preparing_for_adulthood:
             parts.append("; Preparing for Adulthood: "
                          + ", ".join(area.value for area in outcome.preparing_for_adulthood))
@@ -233,5 +266,5 @@ def describe_plan(plan: Plan) -> list[str]:
         lines.append("".join(parts) + f"): {outcome.text}")
     for item in plan.provision:
         lines.append(f"Provision {item.id} (needs: {', '.join(item.need_ids) or 'none'}; "
-                     f"outcomes: {', '.join(item.outcome_ids) or 'none'}).")
+                     f"outcomes: {', '.join(item.outcome_ids) or 'none'}): {item.what}")
     return lines

@@ -170,17 +170,23 @@ def _readable(text: str, **options: bool) -> list[str]:
     return short_sentences(plain_words(text), **options)
 
 
+def _label(text: str) -> str:
+    """A short piece of plan text, such as who helps, with its jargon explained."""
+    return plain_words(" ".join(clean_text(text).split()))
+
+
 def my_outcomes_context(plan: Plan, branding: Branding) -> dict[str, Any]:
     """The values of the child's document: each outcome as the child will read it."""
     outcomes = []
     for number, outcome in enumerate(plan.outcomes, start=1):
         criteria = outcome.success_criteria
         actions = plan.provision_for(outcome)
+        # Who helps and who checks are names of people, not sentences.
         helpers: dict[str, str] = {}
         for item in actions:
-            who = " ".join(_readable(item.who)) if item.who else ""
+            who = _label(item.who)
             if who and who not in helpers:
-                helpers[who] = " ".join(_readable(item.how_often)) if item.how_often else ""
+                helpers[who] = _label(item.how_often)
         outcomes.append({
             "number": number,
             "id": outcome.id,
@@ -193,7 +199,7 @@ def my_outcomes_context(plan: Plan, branding: Branding) -> dict[str, Any]:
             "helpers": [{"who": who, "how_often": how_often}
                         for who, how_often in helpers.items()],
             "checkers": list(dict.fromkeys(
-                " ".join(_readable(c.who_measures)) for c in criteria if c.who_measures)),
+                _label(c.who_measures) for c in criteria if c.who_measures)),
         })
 
     status = plan.status
