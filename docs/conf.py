@@ -56,7 +56,8 @@ nb_ipywidgets_js = {widget_bundle.SCRIPT: {}}
 # API reference from the docstrings.
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-autodoc_default_options = {"members": True, "show-inheritance": False}
+autodoc_default_options = {"members": True}
+autodoc_typehints_format = "short"
 
 html_theme = "furo"
 html_title = f"ehcp-kit {release} handbook"

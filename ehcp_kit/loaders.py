@@ -61,12 +61,16 @@ from pydantic import TypeAdapter, ValidationError
 from ._fields import DateField, _split_ids
 from .errors import DataError, Location
 from .plan import Plan
+from .timescales import age_on
 
 __all__ = ["PLAN_SUFFIXES", "SHEETS", "LoadedChild", "load_batch", "load_plan", "plan_to_yaml"]
 
 logger = logging.getLogger("ehcp_kit")
 
 PLAN_SUFFIXES = (".yaml", ".yml", ".json")
+# The oldest a young person can be while their plan lasts (to the end of the school year
+# in which they turn 25: Children and Families Act 2014, s46).
+MAX_AGE = 25
 
 # For each sheet: its required columns, then its optional ones.
 SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -166,32 +170,105 @@ _PlanDumper.add_representer(str, _represent_text)
 def _read_plan_file(path: Path) -> Any:
     """The data in a YAML or JSON file; a syntax error names the line it is on."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataError([(Location(path.name), "the file is not UTF-8 text")]) from error
+        text = _read_text(path, Location(path.name))
     except OSError as error:
         message = f"cannot read the file: {error.strerror}"
         raise DataError([(Location(path.name), message)]) from error
 
     if path.suffix.lower() == ".json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_refuse_repeated_keys)
         except json.JSONDecodeError as error:
             message = f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+            if text[:error.pos].rstrip().endswith(","):
+                message += " (a comma before a closing bracket is not allowed in JSON)"
             raise DataError([(Location(path.name), message)]) from error
+        except _RepeatedKey as error:
+            raise DataError([(Location(path.name), f"not valid JSON: {error}")]) from error
     else:
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_PlanLoader)  # a SafeLoader: builds no objects
         except yaml.MarkedYAMLError as error:
             raise DataError([(Location(path.name), _explain_yaml_error(error))]) from error
         except yaml.YAMLError as error:
             raise DataError([(Location(path.name), f"not valid YAML: {error}")]) from error
 
     if not isinstance(data, dict):
-        found = "nothing" if data is None else f"a {type(data).__name__}"
-        message = f"the file should hold one child's plan (a mapping of fields) but holds {found}"
+        message = ("the file should hold one child's plan (a mapping of fields) but holds "
+                   f"{_kind_of(data)}")
         raise DataError([(Location(path.name), message)])
     return data
+
+
+def _kind_of(data: Any) -> str:
+    """What a file holds instead of a plan, as a person would say it."""
+    if data is None:
+        return "nothing"
+    if isinstance(data, bool):
+        return "yes or no"
+    if isinstance(data, int | float):
+        return "a number"
+    if isinstance(data, str):
+        return "a line of text"
+    if isinstance(data, list):
+        return "a list"
+    return f"a {type(data).__name__}"
+
+
+def _read_text(path: Path, where: Location) -> str:
+    """A file's text, which must be UTF-8 (a byte-order mark is allowed and dropped).
+
+    Excel's plain "CSV" format on Windows is not UTF-8; guessing another encoding could
+    turn a name into the wrong letters without anyone noticing, so the file is refused
+    with the line the first bad byte is on.
+    """
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        message = (f"the file is not UTF-8 text (byte {raw[error.start]:#04x} on line {line} "
+                   "is not UTF-8); save it again as UTF-8 (in Excel: 'CSV UTF-8')")
+        raise DataError([(where, message)]) from error
+
+
+class _RepeatedKey(ValueError):
+    """A key given twice in one mapping of a JSON file."""
+
+
+def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Build a JSON object, refusing a key given twice (the last would win silently)."""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _RepeatedKey(f"the key {key!r} is given twice in one object")
+        data[key] = value
+    return data
+
+
+class _PlanLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping.
+
+    PyYAML keeps the last of two equal keys, so a second ``outcomes:`` would silently
+    drop every outcome listed under the first.
+    """
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            first: dict[tuple[str, str], yaml.Node] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                    continue
+                key = (key_node.tag, key_node.value)
+                if key in first:
+                    line = first[key].start_mark.line + 1
+                    raise yaml.constructor.ConstructorError(
+                        None, None,
+                        f"the key {key_node.value!r} is given twice (first at line {line})",
+                        key_node.start_mark,
+                    )
+                first[key] = key_node
+        return super().construct_mapping(node, deep=deep)
 
 
 def _explain_yaml_error(error: yaml.MarkedYAMLError) -> str:
@@ -290,7 +367,24 @@ def _link_problems(data: dict[str, Any]) -> list[tuple[DataPath, str]]:
     if plan_date and review_date and review_date < plan_date:
         problems.append((("review_date",), f"review date {review_date.isoformat()!r} is "
                          f"before the plan date {plan_date.isoformat()!r}"))
+    child = data.get("child")
+    birth = _as_date(child.get("date_of_birth")) if isinstance(child, dict) else None
+    if plan_date and birth:
+        problems.extend((("child", "date_of_birth"), message)
+                        for message in _age_problems(birth, plan_date))
     return problems
+
+
+def _age_problems(birth: date, plan_date: date) -> list[str]:
+    """A date of birth no plan dated ``plan_date`` can have (often a placeholder date)."""
+    if birth >= plan_date:
+        return [f"date of birth {birth.isoformat()!r} is not before the plan date "
+                f"{plan_date.isoformat()!r}"]
+    age = age_on(birth, plan_date)
+    if age > MAX_AGE:
+        return [f"date of birth {birth.isoformat()!r} makes the young person {age} on the "
+                f"plan date; a plan ends with the school year in which they turn {MAX_AGE}"]
+    return []
 
 
 def _items(data: dict[str, Any], key: str) -> Iterable[tuple[int, dict[str, Any]]]:
@@ -308,6 +402,8 @@ def _as_date(value: Any) -> date | None:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, date | time):  # a spreadsheet's date or time, as it reads there
+        value = value.isoformat()
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 

@@ -19,6 +19,12 @@ declare -A wanted=(
     [fonts-noto-cjk]=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
     [poppler-utils]=/usr/bin/pdftotext
 )
+# LibreOffice lays out the Word document for the handbook's picture of it
+# (scripts/render_previews.py) and for nothing else, so it is installed only on request:
+# `EHCP_KIT_PREVIEWS=1 bash scripts/setup.sh`. The tests never need it.
+if [ "${EHCP_KIT_PREVIEWS:-}" = 1 ]; then
+    wanted[libreoffice-writer-nogui]=/usr/bin/soffice
+fi
 missing=()
 for package in "${!wanted[@]}"; do
     marker=${wanted[$package]}

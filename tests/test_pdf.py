@@ -125,7 +125,8 @@ def test_pdftotext_recovers_every_outcome_in_reading_order(example, tmp_path):
     text = flat(pdftotext(tmp_path / "plan.pdf"))
 
     positions = [text.find(flat(outcome.text)) for outcome in plan.outcomes]
-    assert -1 not in positions, [o.id for o, at in zip(plan.outcomes, positions) if at < 0]
+    assert -1 not in positions, [o.id for o, at in zip(plan.outcomes, positions, strict=True)
+                                 if at < 0]
     assert positions == sorted(positions)
     assert len(positions) == len(plan.outcomes) >= 3
 
@@ -156,13 +157,13 @@ def test_every_page_is_numbered_and_carries_the_contact_line(draft_pdf):
 
 
 def watermark_pixels(path: Path, page: int, tmp_path: Path) -> int:
-    """How many pixels of a page show the watermark's grey, #d9d9d9, at 30 dpi."""
+    """How many pixels of a page show the watermark's grey, #e2e2e2, at 30 dpi."""
     prefix = tmp_path / f"page-{page}"
     subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", str(page), "-l", str(page),
                     "-singlefile", str(path), str(prefix)], check=True)
     with Image.open(f"{prefix}.png") as image:
         return sum(count for count, colour in image.convert("RGB").getcolors(1 << 20)
-                   if colour == (217, 217, 217))
+                   if colour == (226, 226, 226))
 
 
 def test_a_draft_carries_the_watermark_on_every_page_and_a_final_plan_none(

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from itertools import pairwise
 from pathlib import Path
 
 import jinja2
@@ -410,7 +411,7 @@ def header_and_footer_text(path: Path) -> tuple[str, str]:
 
 
 def test_word_headings_are_real_heading_styles_never_bold_normal_text(tmp_path):
-    document = word_document(load_plan(EXAMPLES / "example-primary.yaml"), tmp_path,
+    document = word_document(load_plan(EXAMPLES / "plans" / "example-primary.yaml"), tmp_path,
                              appendix=True)
     body = document.paragraphs
 
@@ -420,14 +421,14 @@ def test_word_headings_are_real_heading_styles_never_bold_normal_text(tmp_path):
     assert fake == []
     levels = [int(p.style.name.split()[1]) for p in body if p.style.name.startswith("Heading")]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(later <= earlier + 1 for earlier, later in zip(levels, levels[1:]))
+    assert all(later <= earlier + 1 for earlier, later in pairwise(levels))
     assert [p.style.name for p in body if p.text.startswith("By the end of Key Stage 2")] == [
         "Outcome"
     ]
 
 
 def test_word_tables_repeat_their_header_rows_keep_rows_whole_and_have_captions(tmp_path):
-    document = word_document(load_plan(EXAMPLES / "example-primary.yaml"), tmp_path,
+    document = word_document(load_plan(EXAMPLES / "plans" / "example-primary.yaml"), tmp_path,
                              appendix=True)
 
     assert len(document.tables) > 10
@@ -450,7 +451,7 @@ def test_word_tables_repeat_their_header_rows_keep_rows_whole_and_have_captions(
 
 
 def test_word_document_has_a_title_and_is_in_british_english(tmp_path):
-    plan = load_plan(EXAMPLES / "names-in-many-scripts.yaml")
+    plan = load_plan(EXAMPLES / "plans" / "names-in-many-scripts.yaml")
     word_document(plan, tmp_path)
 
     document = Document(str(tmp_path / "plan.docx"))
@@ -478,8 +479,8 @@ def test_an_authority_template_gets_the_title_and_language_too(tmp_path):
 
 
 def test_word_header_names_authority_and_reference_never_the_child(tmp_path):
-    render_docx(load_plan(EXAMPLES / "names-in-many-scripts.yaml"), tmp_path / "plan.docx",
-                branding=EXAMPLE_BRANDING)
+    render_docx(load_plan(EXAMPLES / "plans" / "names-in-many-scripts.yaml"),
+                tmp_path / "plan.docx", branding=EXAMPLE_BRANDING)
     header, footer = header_and_footer_text(tmp_path / "plan.docx")
     document = Document(str(tmp_path / "plan.docx"))
 
@@ -612,7 +613,7 @@ def appendix_rows(soup, css_class: str) -> list[list[str]]:
 
 
 def test_the_appendix_is_off_unless_asked_for(tmp_path):
-    plan = load_plan(EXAMPLES / "poor-primary.yaml")
+    plan = load_plan(EXAMPLES / "plans" / "poor-primary.yaml")
     written = write_documents(plan, tmp_path, "docx,html")
 
     assert "Appendix" not in written["html"].read_text(encoding="utf-8")
@@ -620,7 +621,7 @@ def test_the_appendix_is_off_unless_asked_for(tmp_path):
 
 
 def test_html_appendix_lists_every_finding_and_the_hours_a_year_per_area():
-    plan = load_plan(EXAMPLES / "poor-primary.yaml")
+    plan = load_plan(EXAMPLES / "plans" / "poor-primary.yaml")
     soup = parse(render_html(plan, appendix=True))
     findings = check_plan(plan)
     hours = provision_hours(plan)
@@ -641,7 +642,7 @@ def test_html_appendix_lists_every_finding_and_the_hours_a_year_per_area():
 
 
 def test_appendix_uses_the_settings_given_so_it_agrees_with_findings_csv():
-    plan = load_plan(EXAMPLES / "poor-primary.yaml")
+    plan = load_plan(EXAMPLES / "plans" / "poor-primary.yaml")
     codes = {finding.code for finding in check_plan(plan)}
     ignored = sorted(codes)[0]
 
@@ -653,7 +654,7 @@ def test_appendix_uses_the_settings_given_so_it_agrees_with_findings_csv():
 
 
 def test_word_appendix_has_the_same_findings_and_hours(tmp_path):
-    plan = load_plan(EXAMPLES / "poor-primary.yaml")
+    plan = load_plan(EXAMPLES / "plans" / "poor-primary.yaml")
     document = word_document(plan, tmp_path, appendix=True)
     findings = table_with_header(document, ["Code", "Rule", "Severity", "Where", "Message"])
     hours = table_with_header(document, ["Area of need", "Hours a year"])
@@ -792,8 +793,10 @@ def test_notebook_has_a_parameters_cell_with_the_three_defaults_and_no_outputs()
     assert len(parameters) == 1
     defaults: dict = {}
     exec(parameters[0].source, defaults)
-    assert {key: defaults[key] for key in ("plan_json", "output_dir", "formats")} == {
-        "plan_json": "", "output_dir": ".", "formats": "docx,html"
+    assert {key: defaults[key] for key in ("plan_json", "output_dir", "formats", "branding",
+                                           "appendix")} == {
+        "plan_json": "", "output_dir": ".", "formats": "docx,html", "branding": "",
+        "appendix": False,
     }
     assert [cell.outputs for cell in code_cells] == [[]] * len(code_cells)
     assert [cell.execution_count for cell in code_cells] == [None] * len(code_cells)
@@ -855,3 +858,32 @@ def test_notebook_rebuilds_in_the_kernel_exactly_the_plan_it_was_sent(tmp_path):
     assert "".join(output["text"] for output in last.outputs).splitlines() == [
         f"Wrote plan.docx in {output_dir}", f"Wrote plan.html in {output_dir}"
     ]
+
+
+@pytest.mark.slow
+def test_batch_hands_branding_and_the_appendix_to_the_notebook(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    plan_file = EXAMPLES / "plans" / "first-person-secondary.yaml"
+    (source / plan_file.name).write_bytes(plan_file.read_bytes())
+
+    result = CliRunner().invoke(cli_main, [
+        "batch", str(source), "--out", str(tmp_path / "out"),
+        "--formats", "html,my-outcomes-html", "--appendix", "--branding", str(EXAMPLE_BRANDING),
+    ])
+
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "EX-FIRST-PERSON"
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "my-outcomes.html", "plan.html", "plan.ipynb"
+    ]
+    page = parse((folder / "plan.html").read_text(encoding="utf-8"))
+    assert page.find("section", class_="appendix") is not None
+    assert page.find("header").find("img")["alt"] == "Northbrook Borough Council"
+    child = parse((folder / "my-outcomes.html").read_text(encoding="utf-8"))
+    assert child.find("h1").get_text() == "My outcomes"
+    notebook = nbformat.read(folder / "plan.ipynb", as_version=4)
+    injected = next(cell for cell in notebook.cells
+                    if "injected-parameters" in cell.metadata.get("tags", []))
+    assert "appendix = True" in injected.source
+    assert f'branding = "{EXAMPLE_BRANDING.resolve()}"' in injected.source

@@ -30,7 +30,7 @@ def _outcome(outcome_id: str, need_id: str, text: str, timescale: str) -> dict[s
         "need_ids": [need_id],
         "timescale": timescale,
         "steps": [{"text": "A first step, reviewed at the annual review.",
-                   "target": "By the end of Year 5"}],
+                   "target": "Within 12 months"}],
         "success_criteria": [{
             "what_success_looks_like": "The child does it in class, as described.",
             "how_measured": "A tally of 10 observed occasions each half term.",

@@ -21,12 +21,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import plan_examples
+from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 from ehcp_kit import Plan
-from ehcp_kit.rules import RULES, Config, Finding, Rule, check_outcome, check_plan, check_provision
+from ehcp_kit.rules import (
+    RULES,
+    RULES_BY_SLUG,
+    Config,
+    Finding,
+    Rule,
+    check_outcome,
+    check_plan,
+    check_provision,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -165,26 +177,29 @@ def _kind_words(kind: str) -> str:
     return {"outcome": "an outcome", "provision": "a provision statement"}[kind]
 
 
-def _example_section(title: str, check: RuleCheck, version: str) -> list[str]:
+def _example_section(title: str, check: RuleCheck, version: str, *,
+                     heading: str = "##") -> list[str]:
     rule = check.rule
     findings = check.poor if version == "poor" else check.improved
     text = rule.poor_example if version == "poor" else rule.improved_example
-    lines = [f"## {title}", ""]
+    lines = [f"{heading} {title}" if heading else f"**{title}**", ""]
 
     if check.kind == "plan":
         plan = check.poor_plan if version == "poor" else check.improved_plan
         lines += [escape(text), "", "Checked during this build on a small plan:", ""]
         lines += [f"- {escape(line)}" for line in plan_examples.describe_plan(plan)]
-        lines.append("")
+        lines += ["", "The checks find"]
     else:
         own = [finding for finding in findings if finding.slug == rule.slug]
         lines += [f"> {marked(text, own)}", "",
-                  f"Checked during this build as {_kind_words(check.kind)}:", ""]
+                  f"Checked during this build as {_kind_words(check.kind)}, the checks find"]
 
     if findings:
-        lines += ["The checks find:", "", *findings_list(findings, this_rule=rule.slug), ""]
+        lines[-1] += ":"
+        lines += ["", *findings_list(findings, this_rule=rule.slug), ""]
     else:
-        lines += ["The checks find nothing.", ""]
+        lines[-1] += " nothing."
+        lines.append("")
     return lines
 
 
@@ -310,6 +325,32 @@ def _on_builder_inited(app: Sphinx) -> None:
     write_rule_pages(Path(app.srcdir) / "rules")
 
 
+class RuleExample(SphinxDirective):
+    """A rule's own poor and improved examples, checked, inside a guidance chapter.
+
+    ``{rule-example} need-without-provision`` shows the same examples, with the same
+    findings, as the rule's page; for a whole-plan rule, its small plans.
+    """
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        rule = RULES_BY_SLUG.get(self.arguments[0])
+        if rule is None:
+            raise self.error(f"{self.arguments[0]!r} is not a rule slug")
+        check = check_rule(rule)
+        if check.problems:
+            raise self.error("; ".join(check.problems))
+
+        lines = [*_example_section(f"Poor ({rule.code} {rule.slug})", check, "poor", heading=""),
+                 *_example_section("Improved", check, "improved", heading="")]
+        container = nodes.container(classes=["checked-example"])
+        self.state.nested_parse(StringList(lines, source=self.get_source_info()[0]),
+                                self.content_offset, container)
+        return [container]
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.connect("builder-inited", _on_builder_inited)
+    app.add_directive("rule-example", RuleExample)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

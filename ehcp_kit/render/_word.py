@@ -96,8 +96,8 @@ def _logo_image(document, logo: Logo):
             inline = parse_xml(pic.xml)
             for properties in inline.xpath(".//wp:docPr"):
                 properties.set("descr", logo.text)
-            return ("</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r>"
-                    '<w:t xml:space="preserve">' % inline.xml)
+            return (f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+                    '<w:t xml:space="preserve">')
 
     return DescribedImage(document, io.BytesIO(logo.data), height=Mm(LOGO_HEIGHT_MM))
 
