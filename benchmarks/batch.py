@@ -68,7 +68,8 @@ def main() -> None:
     loop_rate, batch_rate = count / loop_seconds, count / batch_seconds
     print(f"children: {count} (batch failures: {failed})")
     print(f"plain papermill loop:       {loop_seconds:7.1f} s  {loop_rate:6.2f} children/s")
-    print(f"ehcp-kit batch --jobs {args.jobs}:    {batch_seconds:7.1f} s  {batch_rate:6.2f} children/s")
+    print(f"ehcp-kit batch --jobs {args.jobs}:    {batch_seconds:7.1f} s  "
+          f"{batch_rate:6.2f} children/s")
     print(f"ratio (batch / loop):       {batch_rate / loop_rate:7.2f}x")
 
 

@@ -146,7 +146,10 @@ class ReadyClient(AsyncKernelClient):
             request = self.kernel_info()
             reply = await self._message(self.shell_channel, request, "kernel_info_reply", 1.0)
             # IOPub may have connected only after the kernel spoke: then ask again.
-            if reply is not None and await self._message(self.iopub_channel, request, "status", 0.5):
+            idle = reply is not None and await self._message(
+                self.iopub_channel, request, "status", 0.5
+            )
+            if idle:
                 self._handle_kernel_info_reply(reply)
                 return
             if not await self._async_is_alive():

@@ -264,7 +264,8 @@ def _run_notebook(task: ChildTask, target: Path, following: ChildTask | None):
     except PapermillExecutionError as error:
         _keep(partial, final)  # the failed run is the record of why it failed
         if error.ename == "SystemExit":
-            return "incomplete", f"the notebook stopped early (SystemExit) in cell {error.cell_index}"
+            where = error.cell_index
+            return "incomplete", f"the notebook stopped early (SystemExit) in cell {where}"
         return "failed", describe_error(error)
     except BaseException as error:
         _keep(partial, final)
@@ -277,6 +278,16 @@ def _run_notebook(task: ChildTask, target: Path, following: ChildTask | None):
         run_sync(supply.release)(km)
 
     os.replace(partial, final)
+    return _completeness(executed)
+
+
+def _completeness(executed) -> tuple[str, str]:
+    """Whether every code cell ran: papermill lets ``SystemExit(0)`` stop a notebook
+    quietly, which leaves the rest unexecuted, and that is no complete audit record."""
+    for index, cell in enumerate(executed.cells):
+        outputs = cell.get("outputs", []) if cell.cell_type == "code" else []
+        if any(output.get("ename") == "SystemExit" for output in outputs):
+            return "incomplete", f"the notebook stopped early (SystemExit) in cell {index}"
     skipped = [
         index for index, cell in enumerate(executed.cells)
         if cell.cell_type == "code" and cell.source.strip() and cell.execution_count is None

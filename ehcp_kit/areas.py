@@ -78,6 +78,8 @@ def _alias(area: AreaOfNeed, *labels: str) -> None:
 _alias(
     AreaOfNeed.COMMUNICATION_AND_INTERACTION,
     "communication and interaction", "communication", "c and i", "ci",
+    # The census records autism under ASD, in this area; ASC is the newer name for it.
+    "autism", "autistic spectrum condition", "asc",
 )
 _alias(
     AreaOfNeed.COGNITION_AND_LEARNING,
@@ -92,12 +94,31 @@ _alias(
     AreaOfNeed.SENSORY_AND_PHYSICAL,
     "sensory and or physical", "sensory and physical", "physical and or sensory",
     "physical and sensory", "sensory and or physical needs", "physical and or sensory needs",
+    "sensory physical", "physical sensory",  # "Sensory/physical", "Physical/sensory"
     "sensory", "physical", "s and p", "sp",
 )
 _alias(AreaOfNeed.HEALTH, "health needs", "health care", "healthcare", "section c")
 _alias(AreaOfNeed.SOCIAL_CARE, "social care needs", "care", "section d")
 for _code, _area in CENSUS_CODES.items():
     _ALIASES.setdefault(_key(_code), _area)
+
+# The school census's names for its codes, which exports often carry instead of the code.
+_CENSUS_NAMES: dict[str, str] = {
+    "SPLD": "Specific learning difficulty",
+    "MLD": "Moderate learning difficulty",
+    "SLD": "Severe learning difficulty",
+    "PMLD": "Profound and multiple learning difficulty",
+    "SLCN": "Speech, language and communication needs",
+    "ASD": "Autistic spectrum disorder",
+    "SEMH": "Social, emotional and mental health",
+    "HI": "Hearing impairment",
+    "VI": "Visual impairment",
+    "MSI": "Multi-sensory impairment",
+    "PD": "Physical disability",
+}
+for _code, _name in _CENSUS_NAMES.items():
+    for _label in (_name, _name.replace("difficulty", "difficulties")):
+        _ALIASES.setdefault(_key(_label), CENSUS_CODES[_code])
 
 
 def normalise_area(label: str | AreaOfNeed) -> AreaOfNeed:

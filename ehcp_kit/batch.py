@@ -316,7 +316,8 @@ def _crashed(piece: list[_Pending], reason: str) -> list[ChildOutcome]:
 def _record(finished, manifest: Manifest, recipe: str) -> Iterator[list[Record]]:
     """Write each finished piece to the manifest at once; yield its records."""
     for piece, outcomes in finished:
-        records = [_record_of(item, outcome, recipe) for item, outcome in zip(piece, outcomes)]
+        records = [_record_of(item, outcome, recipe)
+                   for item, outcome in zip(piece, outcomes, strict=True)]
         manifest.put(records, time.time())
         yield records
 

@@ -22,7 +22,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 __all__ = ["BatchSummary", "Chart", "dashboard_charts", "load_batch_summary", "write_dashboard"]
@@ -63,6 +63,19 @@ class Chart:
     def svg(self) -> str:
         """The figure as an inline SVG element, labelled with the chart's description."""
         return _svg(self.figure, self.slug, self.title, self.description)
+
+    def table_html(self) -> str:
+        """The chart's numbers as an HTML table, for a notebook."""
+        from markupsafe import escape
+
+        head = "".join(f"<th scope='col'>{escape(column)}</th>" for column in self.columns)
+        body = "".join(
+            "<tr>" + f"<th scope='row'>{escape(row[0])}</th>"
+            + "".join(f"<td>{escape(value)}</td>" for value in row[1:]) + "</tr>"
+            for row in self.rows
+        )
+        return (f"<table><caption>{escape(self.title)}: the numbers</caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def load_batch_summary(folder: str | os.PathLike[str]) -> BatchSummary:
@@ -117,7 +130,7 @@ def write_dashboard(folder: str | os.PathLike[str]) -> Path:
         counts=Counter(row["status"] for row in summary.children),
         total=len(summary.children),
         hours=_hours_by_child(summary),
-        written=datetime.now(timezone.utc).astimezone().strftime("%d %B %Y at %H:%M"),
+        written=datetime.now(UTC).astimezone().strftime("%d %B %Y at %H:%M"),
     )
     target = Path(folder) / "dashboard.html"
     write_text_atomic(target, page)
@@ -200,7 +213,8 @@ def _timescales_by_key_stage(summary: BatchSummary) -> Chart:
 def _hours_per_child(summary: BatchSummary) -> Chart:
     totals = [float(row["provision_hours"]) for row in summary.children
               if row.get("provision_hours") not in (None, "")]
-    labels = [*(f"{low} to {high}" for low, high in zip(HOUR_BANDS, HOUR_BANDS[1:])),
+    labels = [*(f"{low} to {high}" for low, high in zip(HOUR_BANDS, HOUR_BANDS[1:],
+                                                        strict=False)),
               f"{HOUR_BANDS[-1]} or more"]
     counts = Counter()
     for total in totals:
@@ -226,7 +240,7 @@ def _hours_by_child(summary: BatchSummary) -> list[tuple[str, str, str]]:
         by_child.setdefault(row["child_id"], []).append(
             f"{row['area_of_need']}: {row['hours_per_year']}")
     return [
-        (row["child_id"], row.get("provision_hours", ""), "; ".join(by_child.get(row["child_id"], [])))
+        (row["child_id"], row["provision_hours"], "; ".join(by_child.get(row["child_id"], [])))
         for row in summary.children if row.get("provision_hours") not in (None, "")
     ]
 

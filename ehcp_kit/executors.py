@@ -16,10 +16,11 @@ memory. Every executor gives each child the same treatment; only where it runs d
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -104,7 +105,13 @@ class LocalExecutor:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         self._close()
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_started)
+        # Spawned, not forked: a worker starts clean, without the batch's loaded plans
+        # or the event loops and threads this process may already have.
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_started,
+        )
         return self._pool
 
     def _close(self) -> None:

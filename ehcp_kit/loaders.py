@@ -45,6 +45,7 @@ the other children load as usual.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import re
@@ -450,11 +451,23 @@ def _explain(detail: Any) -> str:
 
 @dataclass
 class _Row:
-    """One non-blank row of a sheet: its number as a spreadsheet shows it, and its cells."""
+    """One non-blank row of a sheet: its number as a spreadsheet shows it, and its cells.
+
+    ``errors`` names the cells that held a spreadsheet error (``#N/A``) instead of a
+    value; those cells are left blank in ``cells``.
+    """
 
     sheet: str
     number: int
     cells: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+# What a spreadsheet shows in a cell whose formula failed.
+_SPREADSHEET_ERRORS = frozenset({
+    "#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+    "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+})
 
 
 class _Table:
@@ -523,15 +536,27 @@ def _load_plan_folder(folder: Path) -> list[LoadedChild]:
         raise DataError([(Location(folder.name), message)])
 
     loaded: list[LoadedChild] = []
-    first_file: dict[str, str] = {}
+    first_file: dict[str, tuple[str, LoadedChild]] = {}
     for file in files:
         child = _load_plan_file(file)
-        if child.child_id in first_file:
-            message = (f"child id {child.child_id!r} is also used in "
-                       f"{first_file[child.child_id]!r}; each child needs their own id")
+        folder = child.child_id.casefold()
+        if folder in first_file:
+            # The same id twice, or two ids whose folders would be one on Windows and macOS.
+            other_name, other = first_file[folder]
+            if other.child_id == child.child_id:
+                message = (f"child id {child.child_id!r} is also used in {other_name!r}; "
+                           "each child needs their own id")
+            else:
+                message = (f"child id {child.child_id!r} differs from {other.child_id!r} in "
+                           f"{other_name!r} only in case; their folders would be one "
+                           "folder on Windows and macOS")
+                other.problems.append((Location(other_name, field="child.id"),
+                                       f"child id {other.child_id!r} differs from "
+                                       f"{child.child_id!r} in {file.name!r} only in case"))
+                other.plan = None
             child.problems.append((Location(file.name, field="child.id"), message))
             child.plan = None
-        first_file.setdefault(child.child_id, file.name)
+        first_file.setdefault(folder, (file.name, child))
         loaded.append(child)
     return loaded
 
@@ -563,10 +588,12 @@ def _read_workbook(path: Path) -> _Table:
         message = f"cannot read the file as an .xlsx workbook: {error}"
         raise DataError([(Location(path.name), message)]) from error
     try:
-        sheets = {_header(sheet.title): sheet for sheet in workbook.worksheets}
-        problems = _check_sheets(table, sheets)
+        sheets, problems = _by_sheet_name(
+            table, [(sheet.title, sheet) for sheet in workbook.worksheets], "sheets")
+        problems += _check_sheets(table, sheets)
         for name, sheet in sheets.items():
             if name in SHEETS:
+                problems += _merged_cells(table, name, sheet)
                 problems += _take_rows(table, name, sheet.iter_rows(values_only=True))
             else:
                 logger.warning("%s: ignoring sheet %r, which the loader does not read",
@@ -581,25 +608,74 @@ def _read_workbook(path: Path) -> _Table:
 def _read_csv_folder(folder: Path) -> _Table:
     """Every ``<sheet>.csv`` the loader knows, from a folder, checked for its columns."""
     table = _Table(folder, csv_folder=True)
-    files = {
-        _header(entry.stem): entry
-        for entry in sorted(folder.iterdir())
-        if entry.is_file() and entry.suffix.lower() == ".csv"
-    }
-    problems = _check_sheets(table, files)
+    files, problems = _by_sheet_name(
+        table,
+        [(entry.name, entry) for entry in sorted(folder.iterdir())
+         if entry.is_file() and entry.suffix.lower() == ".csv"],
+        "files",
+    )
+    problems += _check_sheets(table, files)
     for name, file in files.items():
         if name not in SHEETS:
             logger.warning("%s: ignoring %s, which the loader does not read",
                            folder.name, file.name)
             continue
         try:
-            with file.open(encoding="utf-8-sig", newline="") as handle:
-                problems += _take_rows(table, name, csv.reader(handle))
-        except UnicodeDecodeError as error:
-            problems.append((table.at(name), f"the file is not UTF-8 text: {error.reason}"))
+            text = _read_text(file, table.at(name))
+        except DataError as error:
+            problems += error.problems
+            continue
+        problems += _take_rows(table, name, csv.reader(io.StringIO(text, newline="")))
     if problems:
         raise DataError(problems)
     return table
+
+
+def _by_sheet_name(
+    table: _Table, found: list[tuple[str, Any]], kind: str
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Sheets (or CSV files) by the sheet name they stand for; two for one name is a fault.
+
+    Names are matched ignoring case and spaces, so "Needs" and "needs " would both be
+    the needs sheet; keeping either would silently drop the other's rows.
+    """
+    sheets: dict[str, Any] = {}
+    titles: dict[str, str] = {}
+    problems: list[Problem] = []
+    for title, sheet in found:
+        name = _header(Path(title).stem if table.csv_folder else title)
+        if name in titles:
+            if name in SHEETS:
+                message = (f"the {kind} {titles[name]!r} and {title!r} are both read as "
+                           f"{table.describe(name)}; keep one")
+                problems.append((table.at(name), message))
+            continue
+        sheets[name], titles[name] = sheet, title
+    return sheets, problems
+
+
+def _merged_cells(table: _Table, name: str, sheet: Any) -> list[Problem]:
+    """A fault for each range of merged cells in a sheet the loader reads.
+
+    A merged range keeps its value in its first cell only, so the rows below it would
+    lose the value they appear to have (a child id merged over four rows gives three
+    rows that belong to no child).
+    """
+    from xml.etree.ElementTree import iterparse
+
+    # XXX: read-only workbooks do not expose merged cells, so the sheet's XML is read.
+    try:
+        source = sheet._get_source()
+    except AttributeError:
+        return []
+    with source:
+        ranges = [element.get("ref", "") for _, element in iterparse(source)
+                  if element.tag.endswith("}mergeCell")]
+    return [
+        (table.at(name), f"cells {cell_range} are merged; a merged cell keeps its value "
+         "only in its first cell, so unmerge them and fill in every row")
+        for cell_range in ranges
+    ]
 
 
 def _check_sheets(table: _Table, found: dict[str, Any]) -> list[Problem]:
@@ -613,8 +689,19 @@ def _check_sheets(table: _Table, found: dict[str, Any]) -> list[Problem]:
 def _take_rows(table: _Table, sheet: str, rows: Iterable[Iterable[Any]]) -> list[Problem]:
     """Read one sheet into ``table``; return the faults in its header row."""
     rows = iter(rows)
-    header_cells = next(rows, None) or ()
+    header_cells = list(next(rows, None) or ())
     required, optional = SHEETS[sheet]
+    named = [str(cell).strip() for cell in header_cells
+             if cell is not None and str(cell).strip()]
+    if not named:
+        message = ("the first row is empty; it must name the columns, starting with "
+                   f"{', '.join(required)}")
+        return [(table.at(sheet, 1), message)]
+    if len(named) == 1 and (separator := _other_separator(named[0])):
+        message = (f"the header row is one cell, {_show(named[0])}: the columns are "
+                   f"separated by {separator}, but the loader reads commas; save the file "
+                   "as CSV with commas")
+        return [(table.at(sheet, 1), message)]
 
     # The header row: every column named once, every required one present.
     problems: list[Problem] = []
@@ -644,9 +731,20 @@ def _take_rows(table: _Table, sheet: str, rows: Iterable[Iterable[Any]]) -> list
             for column, value in zip(columns, values, strict=False)
             if column is not None
         }
+        errors = {column: value for column, value in cells.items()
+                  if isinstance(value, str) and value.upper() in _SPREADSHEET_ERRORS}
         if any(value is not None for value in cells.values()):
-            taken.append(_Row(sheet, number, cells))
+            cells.update(dict.fromkeys(errors))
+            taken.append(_Row(sheet, number, cells, errors))
     return problems
+
+
+def _other_separator(header: str) -> str | None:
+    """The separator a one-cell header row was written with, if not a comma."""
+    for separator, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
+        if separator in header:
+            return name
+    return None
 
 
 def _cell(value: Any, column: str) -> Any:
@@ -709,6 +807,8 @@ def _load_table(table: _Table) -> list[LoadedChild]:
             drafts[child_id].problems.append((table.of(row, "child_id"), message))
             continue
         drafts[child_id] = _start_draft(table, row, child_id)
+        drafts[child_id].problems += _cell_errors(table, row)
+    _refuse_ids_differing_in_case(table, drafts)
 
     # Every other sheet adds to the child its child_id names.
     for sheet, add in (
@@ -719,9 +819,11 @@ def _load_table(table: _Table) -> list[LoadedChild]:
             child_id = _text(row.cells.get("child_id"))
             draft = drafts.get(child_id)
             if draft is None:
-                _note_stray(table, strays, row, child_id)
+                _note_stray(table, strays, row, child_id, drafts)
+                strays[child_id].problems += _cell_errors(table, row)
                 continue
             add(table, draft, row)
+            draft.problems += _cell_errors(table, row)
 
     loaded = [_finish(table, draft) for draft in drafts.values()]
     loaded += [
@@ -733,6 +835,33 @@ def _load_table(table: _Table) -> list[LoadedChild]:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _cell_errors(table: _Table, row: _Row) -> list[Problem]:
+    return [
+        (table.of(row, column), f"the cell shows the spreadsheet error {value!r}, not a "
+         "value; fix the formula or type the value in")
+        for column, value in row.errors.items()
+    ]
+
+
+def _refuse_ids_differing_in_case(table: _Table, drafts: dict[str, _Draft]) -> None:
+    """Fail children whose ids differ only in case, naming each other's row.
+
+    Windows and macOS treat "NB-1" and "nb-1" as one folder name, so the second child's
+    documents would land in the first child's folder.
+    """
+    by_folder: dict[str, list[_Draft]] = {}
+    for draft in drafts.values():
+        if draft.child_id:
+            by_folder.setdefault(draft.child_id.casefold(), []).append(draft)
+    for same in by_folder.values():
+        for draft in same if len(same) > 1 else []:
+            others = ", ".join(f"{other.child_id!r} on row {other.first_row.number}"
+                               for other in same if other is not draft)
+            message = (f"child id {draft.child_id!r} differs from {others} only in case; "
+                       "their folders would be one folder on Windows and macOS")
+            draft.problems.append((table.of(draft.first_row, "child_id"), message))
 
 
 def _start_draft(table: _Table, row: _Row, child_id: str) -> _Draft:
@@ -858,12 +987,16 @@ def _add_provision(table: _Table, draft: _Draft, row: _Row) -> None:
     draft.places[at + ("resources",)] = table.of(row, "resources_what")
 
 
-def _note_stray(table: _Table, strays: dict[str, _Draft], row: _Row, child_id: str) -> None:
+def _note_stray(table: _Table, strays: dict[str, _Draft], row: _Row, child_id: str,
+                drafts: dict[str, _Draft]) -> None:
     """A row whose child_id names no child: a fault, kept under the id it names."""
     if not child_id:
         message = "the row has no child_id, so it belongs to no child"
     else:
         message = f"child id {child_id!r} is not in {table.describe('children')}"
+        alike = [known for known in drafts if known and known.casefold() == child_id.casefold()]
+        if alike:
+            message += f" (ids must match exactly, and {alike[0]!r} differs only in case)"
     stray = strays.setdefault(child_id, _Draft(child_id, row, {}))
     stray.problems.append((table.of(row, "child_id"), message))
 
@@ -871,7 +1004,9 @@ def _note_stray(table: _Table, strays: dict[str, _Draft], row: _Row, child_id: s
 def _finish(table: _Table, draft: _Draft) -> LoadedChild:
     """Validate one child's gathered data and report every fault in sheet order."""
     plan, problems = _validate(draft.data, draft.where)
-    problems = draft.problems + problems
+    # A cell that showed a spreadsheet error is already reported; it is not also "missing".
+    reported = {where for where, _ in draft.problems}
+    problems = draft.problems + [problem for problem in problems if problem[0] not in reported]
 
     sheet_order = {name: number for number, name in enumerate(SHEETS)}
     problems.sort(key=lambda problem: (

@@ -185,20 +185,43 @@ class Resolution:
 
 
 def _number(word: str) -> int:
-    word = word.lower()
+    word = re.sub(r"[\s-]+", "-", word.lower())  # "twenty five" is "twenty-five"
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
+def _words(words: list[str]) -> str:
+    # "twenty-five" may be written "twenty five"; longer words first, so "twenty" does
+    # not match the start of "twenty five".
+    return "|".join(re.escape(word).replace(r"\-", r"[\s-]") for word in words)
+
+
 _WORDS = sorted(_NUMBER_WORDS, key=len, reverse=True)
-_NUM = r"(\d{1,2}|" + "|".join(_WORDS) + r")"
-_AGE = r"(\d{1,2}|" + "|".join(w for w in _WORDS if w not in ("a", "an")) + r")"
+_NUM = r"(\d{1,2}|" + _words(_WORDS) + r")"
+_AGE = r"(\d{1,2}|" + _words([w for w in _WORDS if w not in ("a", "an")]) + r")"
 _MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_PRONOUN = r"(?:he|she|they|i|you|[A-Z][\w'-]+)"
+# The child: a pronoun, or a name (a capital letter, even though the patterns ignore case,
+# so that "when there are 2 adults" is not read as an age).
+_PRONOUN = r"(?:he|she|they|i|you|(?-i:[A-Z])[\w'-]+)"
+# Another value offered beside the first ("Year 6 or 7", "KS2/3", "16-18"): a choice the
+# resolver must not make for the author.
+# A hyphen counts only between the numbers ("6-7"), not as a dash ("Year 6 - 80% of").
+_OR = r"(?:\s*[/\u2013]\s*|-|\s+or\s+)"
+_STAGE_NUMBER = r"(\d|one|two|three|four|five)\b"
 _STAGE = (
-    r"(?:key\s*stage|ks)\s*(\d|one|two|three|four|five)\b"
+    rf"(?:key[\s-]*stage|ks)\s*{_STAGE_NUMBER}(?:{_OR}(?:key[\s-]*stage\s*|ks\s*)?"
+    rf"{_STAGE_NUMBER})?"
     r"|(?:the\s+)?(eyfs|early\s+years(?:\s+foundation\s+stage)?|foundation\s+stage)"
     r"|(16\s*-\s*19|post\s*-?\s*16)(?:\s+(?:study|phase|education))?"
 )
+# A number that counts something other than years of age ("when she is 10 minutes into
+# a task", "when there are 2 adults").
+_NOT_AN_AGE = (
+    r"(?!\s*(?:%|(?:per\s*cent|percent|minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|"
+    r"weeks?|terms?|times?|metres?|meters?|km|miles?|steps?|words?|pages?|out\s+of|"
+    r"adults?|children|people|pupils?|o'clock|[ap]\.?m)\b))"
+)
+# A school year named by its two calendar years: "2027/28", "2027-2028", "2027 to 2028".
+_SCHOOL_YEAR = r"(20\d\d)(?:\s*(?:/|-|\u2013|to)\s*(20\d\d|\d\d))?\b"
 
 # Each pattern is tried in order; the first that matches decides the kind.
 _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
@@ -213,22 +236,25 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         "year-group",
         re.compile(
             r"\bend\s+of\s+(?:(?:his|her|their|my|the)\s+)?"
-            r"(?:(?:school\s+)?year\s*(\d{1,2})\b|(reception)(?:\s+year)?\b|(nursery)\b)",
+            rf"(?:(?:school\s+)?(?:year|yr|y)\s*(\d{{1,2}})\b(?:{_OR}(?:year\s*)?(\d{{1,2}})\b)?"
+            r"|(reception)(?:\s+year)?\b|(nursery)\b)",
             re.I,
         ),
     ),
     (
         "term",
         re.compile(
-            r"\bend\s+of\s+(?:the\s+)?(autumn|spring|summer)\s+term(?:\s+(?:of\s+)?(\d{4}))?",
+            r"\bend\s+of\s+(?:the\s+)?(autumn|spring|summer)\s+term"
+            r"(?:\s+(?:of\s+)?(\d{4}|\d{2}(?=\s*(?:[.,;:)]|$))))?",
             re.I,
         ),
     ),
     (
         "academic-year",
         re.compile(
-            r"\bend\s+of\s+(?:the\s+)?(this|current|next|present)?\s*"
-            r"(?:(?:academic|school)\s+year\b|(?:(?<=the )|(?<=this ))year\b(?!\s*\d))",
+            rf"\bend\s+of\s+(?:the\s+)?(?:{_SCHOOL_YEAR}\s+)?(this|current|next|present)?\s*"
+            rf"(?:(?:academic|school)\s+year\b(?:\s+{_SCHOOL_YEAR})?"
+            r"|(?:(?<=the )|(?<=this ))year\b(?!\s*\d))",
             re.I,
         ),
     ),
@@ -239,7 +265,8 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
             rf"\b(?:(?:by|before)\s+the\s+time\s+{_PRONOUN}\s+(?:is|are|am|turns?|reach(?:es)?)"
             rf"|by\s+(?:the\s+)?age\s+(?:of\s+)?|when\s+{_PRONOUN}\s+(?:is|turns?|am|are)"
             rf"|(?:by|before|on)\s+(?:his|her|their|my)\s+(?=\d+(?:st|nd|rd|th)\s+birthday))"
-            rf"\s*{_AGE}(?:(?:st|nd|rd|th)\s+birthday)?\b",
+            rf"\s*{_AGE}(?:(?:st|nd|rd|th)\s+birthday)?\b(?:(?:{_OR}|\s+to\s+){_AGE}\b)?"
+            rf"(\s*months?\b)?{_NOT_AN_AGE}",
             re.I,
         ),
     ),
@@ -247,10 +274,10 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         "transfer",
         re.compile(
             rf"\b(?:by\s+the\s+time|before|when)\s+{_PRONOUN}\s+"
-            r"(?:moves?|transfers?|goes|go|starts?|leaves?)\s+"
+            r"(moves?|transfers?|goes|go|starts?|leaves?|leave)\s+"
             r"(?:on\s+)?(?:to\s+|up\s+to\s+)?(?:(?:the|a|his|her|their|my)\s+)?"
             r"(secondary|college|post\s*-?\s*16|sixth\s+form|school|reception|junior|"
-            r"key\s+stage\s+2|adult\s+services)",
+            r"primary|key\s+stage\s+2|adult\s+services)",
             re.I,
         ),
     ),
@@ -283,24 +310,36 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         "within",
         re.compile(
             rf"\b(?:within|in|over)\s+(?:the\s+next\s+)?{_NUM}\s+"
-            r"(day|week|month|year|term)s?\b",
+            # "over 3 days a week" and "in 4 weeks out of 6" say how often, not by when.
+            r"(day|week|month|year|term)s?\b(?!\s+(?:a|an|per|each|every|out\s+of)\b)",
             re.I,
         ),
     ),
 ]
 
+# The last year before a child moves to, starts or goes to each phase.
 _TRANSFER_LAST_YEAR: Final = {
     "school": -1,
     "reception": -1,
+    "primary": -1,
     "junior": 2,
     "key stage 2": 2,
     "secondary": 6,
     "college": 11,
     "post-16": 11,
-    "post16": 11,
-    "post 16": 11,
     "sixth form": 11,
     "adult services": 13,
+}
+# The last year of each phase a child leaves. Leaving school or college, or moving from
+# children's to adult services, has no one year: it is refused, not guessed.
+_LEAVING_LAST_YEAR: Final = {
+    "reception": 0,
+    "junior": 6,
+    "key stage 2": 6,
+    "primary": 6,
+    "secondary": 11,
+    "post-16": 13,
+    "sixth form": 13,
 }
 
 
@@ -356,8 +395,14 @@ def _year_name(year: int) -> str:
     return {0: "Reception", -1: "Nursery"}.get(year, f"Year {year}")
 
 
+def _refuse_a_choice(first: object, other: object, what: str) -> None:
+    if other is not None:
+        raise ValueError(f"it names two {what}s, {first} and {other}; give one")
+
+
 def _resolve_key_stage(m, start, dob, plan_date, calendar):
-    number, early_years, post16 = m.values
+    number, other, early_years, post16 = m.values
+    _refuse_a_choice(number, other, "key stage")
     if number:
         stage = str(_number(number))
     elif early_years:
@@ -375,7 +420,8 @@ def _resolve_key_stage(m, start, dob, plan_date, calendar):
 
 
 def _resolve_year_group(m, start, dob, plan_date, calendar):
-    number, reception, nursery = m.values
+    number, other, reception, nursery = m.values
+    _refuse_a_choice(number, other, "year group")
     year = int(number) if number else (0 if reception else -1)
     if year > 14:
         raise ValueError(f"there is no Year {year}")
@@ -387,6 +433,8 @@ def _resolve_term(m, start, dob, plan_date, calendar):
     term, year = m.values
     term = term.lower()
     month, day = calendar.term_ends[term]
+    if year and len(year) == 2:
+        raise ValueError(f"{year!r} is not a year: write it in full, such as 20{year}")
     if year:
         return date(int(year), month, day), f"end of the {term} term {year}"
     when = date(plan_date.year, month, day)
@@ -396,10 +444,27 @@ def _resolve_term(m, start, dob, plan_date, calendar):
 
 
 def _resolve_academic_year(m, start, dob, plan_date, calendar):
-    (which,) = m.values
+    first, second, which, later_first, later_second = m.values
+    if first or later_first:
+        named = _named_school_year(first or later_first, second or later_second)
+        return (calendar.end_of_academic_year(named),
+                f"end of the school year {named}/{(named + 1) % 100:02d}")
     offset = 1 if which and which.lower() == "next" else 0
     when = calendar.end_of_academic_year(academic_year(plan_date) + offset)
     return when, "end of the school year" + (" after the plan's" if offset else " of the plan")
+
+
+def _named_school_year(first: str, second: str | None) -> int:
+    """The year a school year written "2027/28" starts in; one year alone is refused."""
+    start = int(first)
+    if second is None:
+        raise ValueError(f"a school year runs over two calendar years: write {start - 1}/"
+                         f"{start % 100:02d} or {start}/{(start + 1) % 100:02d}")
+    end = int(second)
+    if end != start + 1 and end != (start + 1) % 100:
+        raise ValueError(f"{first}/{second} is not one school year, which runs from "
+                         "September to the following July")
+    return start
 
 
 def _last_day_of_month(year: int, month: int) -> date:
@@ -412,13 +477,36 @@ def _resolve_month_year(m, start, dob, plan_date, calendar):
 
 
 def _resolve_age(m, start, dob, plan_date, calendar):
-    age = _number(m.values[-1])
+    first, other, months = m.values
+    age = _number(first)
+    _refuse_a_choice(age, other and _number(other), "age")
+    if months:
+        return _months_old(dob, age), f"the day this child is {age} months old"
     return birthday(dob, age), f"this child's birthday at age {age}"
 
 
+def _months_old(date_of_birth: date, months: int) -> date:
+    """The day a child reaches an age in months.
+
+    As with a birthday on 29 February (see :func:`birthday`), a month too short to hold
+    the day of birth gives the first day of the next month, not its last day.
+    """
+    if months % 12 == 0:
+        return birthday(date_of_birth, months // 12)
+    when = date_of_birth + relativedelta(months=months)
+    return when if when.day == date_of_birth.day else when + relativedelta(days=1)
+
+
 def _resolve_transfer(m, start, dob, plan_date, calendar):
-    phase = " ".join(m.values[0].lower().replace("-", " ").split())
+    verb, phase = m.values
+    phase = " ".join(phase.lower().replace("-", " ").split())
     phase = "post-16" if phase in ("post 16", "post16") else phase
+    if verb.lower().startswith("leave"):
+        if phase not in _LEAVING_LAST_YEAR:
+            raise ValueError(f"leaving {phase} has no one year; name the year or the age")
+        last = _LEAVING_LAST_YEAR[phase]
+        when = _end_of_year(last, start, calendar)
+        return when, f"end of {_year_name(last)}, the last year of {phase}"
     last = _TRANSFER_LAST_YEAR[phase]
     when = _end_of_year(last, start, calendar)
     return when, f"end of {_year_name(last)}, the last year before the move"

@@ -398,3 +398,83 @@ def test_a_kind_of_timescale_chosen_without_its_value_blocks_the_outcome():
     form.timescale.stage.value = "1"
     assert form.problems() == []
     assert form.outcome().timescale == "By the end of Key Stage 1"
+
+
+# ---------------------------------------------------------------------------------------
+# What a hurried or careless user does
+# ---------------------------------------------------------------------------------------
+
+
+def test_a_date_of_birth_that_no_longer_fits_a_changed_plan_date_blocks_save(tmp_path):
+    form = PlanForm(tmp_path)
+    fill_small_plan(form)
+    form.plan_date.value = date(2010, 1, 1)  # before the date of birth kept from before
+
+    assert form.save_button.disabled
+    assert "date of birth: the date of birth must be before the plan date" in form.problems()
+    assert form.save() is None
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_plan_form_refuses_a_young_person_the_loader_would_refuse(tmp_path):
+    form = PlanForm(tmp_path)
+    fill_small_plan(form)
+    form.date_of_birth.value = date(1999, 2, 9)  # 26 the day before the plan date
+
+    assert form.date_of_birth.value == date(2016, 11, 3)
+    assert "the young person turns 25" in form.date_of_birth.message.value
+
+
+@pytest.mark.parametrize("name", ["plan\x00.yaml", "plan\n.yaml", "plan:1.yaml", "plan?.yaml",
+                                  "<plan>.yaml", "CON.yaml", "nul", "aux.plan.yaml"])
+def test_file_names_that_some_computers_cannot_hold_are_refused(tmp_path, name):
+    with pytest.raises(PlanFileError):
+        plan_file_path(tmp_path, name)
+
+
+def test_a_file_name_with_a_null_byte_is_refused_by_the_form_not_raised(tmp_path):
+    form = PlanForm(tmp_path)
+    fill_small_plan(form)
+    form.file_name.value = "sam\x00.yaml"
+
+    assert form.save() is None
+    assert "a file name cannot have on every computer" in form.save_message.value
+
+
+def test_a_folder_named_like_a_plan_is_not_offered_to_open(tmp_path):
+    (tmp_path / "old.yaml").mkdir()
+    (tmp_path / "sam.yaml").write_text("child: {}\n", encoding="utf-8")
+    form = PlanForm(tmp_path)
+
+    assert form.open_choice.options == ("sam.yaml",)
+    assert form.open("old.yaml") is None
+    assert "&#x27;old.yaml&#x27; is a folder, not a plan file" in form.save_message.value
+
+
+def test_a_plan_with_a_key_given_twice_is_reported_not_opened(tmp_path):
+    text = (ROOT / "examples" / "plans" / "good-primary.yaml").read_text(encoding="utf-8")
+    (tmp_path / "twice.yaml").write_text(text + 'plan_date: "2020-01-01"\n', encoding="utf-8")
+    form = PlanForm(tmp_path)
+
+    assert form.open("twice.yaml") is None
+    assert "the key &#x27;plan_date&#x27; is given twice" in form.save_message.value
+
+
+def test_the_outcome_builder_shows_no_date_for_a_birth_after_the_plan_date():
+    builder = OutcomeBuilder(date_of_birth=date(2016, 11, 3), plan_date=date(2025, 2, 10))
+    builder.form.text.value = "By the end of Year 6, Sam will read 20 words aloud."
+    builder.plan_date.value = date(2010, 1, 1)
+
+    assert "Falls due on" not in builder.form.feedback.value
+    assert "the date of birth must be before the plan date" in builder.form.feedback.value
+    assert "timescale-past" not in slugs(builder.form.findings)
+
+
+@pytest.mark.parametrize("wording", ["by the end of Year 6 or 7", "by the end of KS2/3",
+                                     "by the time she is 18 months old"])
+def test_a_timescale_the_choices_cannot_express_stays_as_the_authors_wording(wording):
+    form = OutcomeForm(child=MAISIE)
+    form.set(Outcome(id="E1", text="Maisie will read a book.", timescale=wording))
+
+    assert form.timescale.kind.value == "wording"
+    assert form.outcome().timescale == wording

@@ -384,7 +384,7 @@ def test_a_json_syntax_error_names_the_file_and_line(tmp_path):
         load_plan(broken)
     assert str(raised.value) == (
         "broken.json: not valid JSON at line 2, column 24: Expecting property name enclosed "
-        "in double quotes"
+        "in double quotes (a comma before a closing bracket is not allowed in JSON)"
     )
 
 
@@ -496,3 +496,221 @@ def test_a_row_with_no_child_id_is_reported_on_its_own(tmp_path):
         Location("orphan.xlsx", "needs", 2, "child_id"),
         "the row has no child_id, so it belongs to no child",
     )])
+
+
+# Hostile input: what spreadsheets, Excel's CSV files and hand-edited plans really hold.
+
+
+def minimal_sheets(children: list[list]) -> dict[str, list[list]]:
+    return {
+        "children": [["child_id", "name", "date_of_birth", "plan_date"], *children],
+        "needs": [["child_id", "need_id", "area"]],
+        "outcomes": [["child_id", "outcome_id", "text"]],
+        "provision": [["child_id", "provision_id", "what"]],
+    }
+
+
+def write_csv_folder(folder: Path, sheets: dict[str, list[list]], *, encoding: str = "utf-8",
+                     delimiter: str = ",") -> Path:
+    folder.mkdir()
+    for name, rows in sheets.items():
+        with (folder / f"{name}.csv").open("w", newline="", encoding=encoding) as handle:
+            csv.writer(handle, delimiter=delimiter).writerows(rows)
+    return folder
+
+
+def test_a_key_given_twice_in_a_yaml_plan_is_refused_with_both_lines(tmp_path):
+    plan = tmp_path / "twice.yaml"
+    plan.write_text("child:\n  id: T1\n  name: Ann Test\n  date_of_birth: 2016-01-01\n"
+                    "plan_date: 2026-03-12\nplan_date: 2020-01-01\n", encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        load_plan(plan)
+    assert str(raised.value) == ("twice.yaml: not valid YAML at line 6, column 1: the key "
+                                 "'plan_date' is given twice (first at line 5)")
+
+
+def test_a_key_given_twice_in_a_json_plan_is_refused(tmp_path):
+    plan = tmp_path / "twice.json"
+    plan.write_text('{"child": {"id": "T1", "id": "T2"}}', encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        load_plan(plan)
+    assert str(raised.value) == ("twice.json: not valid JSON: the key 'id' is given twice in "
+                                 "one object")
+
+
+@pytest.mark.parametrize(("text", "holds"), [("42\n", "a number"), ("soon\n", "a line of text")])
+def test_a_plan_file_holding_one_value_says_what_it_holds_in_words(tmp_path, text, holds):
+    plan = tmp_path / "one.yaml"
+    plan.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        load_plan(plan)
+    assert str(raised.value).endswith(f"but holds {holds}")
+
+
+def test_child_ids_differing_only_in_case_are_both_refused_and_named(tmp_path):
+    sheets = minimal_sheets([["NB-1", "Ann Test", "2016-01-01", "2026-03-12"],
+                             ["nb-1", "Bea Test", "2016-02-01", "2026-03-12"]])
+    sheets["needs"].append(["Nb-1", "N1", "SEMH"])
+    loaded = load_batch(write_csv_folder(tmp_path / "export", sheets))
+
+    assert [child.plan for child in loaded] == [None, None, None]
+    assert problems_by_child(loaded) == {
+        "NB-1": ["export/children.csv, row 2, column 'child_id': child id 'NB-1' differs from "
+                 "'nb-1' on row 3 only in case; their folders would be one folder on Windows "
+                 "and macOS"],
+        "nb-1": ["export/children.csv, row 3, column 'child_id': child id 'nb-1' differs from "
+                 "'NB-1' on row 2 only in case; their folders would be one folder on Windows "
+                 "and macOS"],
+        "Nb-1": ["export/needs.csv, row 2, column 'child_id': child id 'Nb-1' is not in "
+                 "children.csv (ids must match exactly, and 'NB-1' differs only in case)"],
+    }
+
+
+def test_plan_files_whose_child_ids_differ_only_in_case_are_both_refused(tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    source = (EXAMPLES / "plans" / "good-primary.yaml").read_text(encoding="utf-8")
+    child_id = load_plan(EXAMPLES / "plans" / "good-primary.yaml").child.id
+    (plans / "a.yaml").write_text(source, encoding="utf-8")
+    (plans / "b.yaml").write_text(source.replace(child_id, child_id.lower()), encoding="utf-8")
+
+    first, second = load_batch(plans)
+
+    assert (first.plan, second.plan) == (None, None)
+    assert "only in case" in first.problems[-1][1]
+    assert "only in case; their folders would be one folder" in second.problems[-1][1]
+
+
+def test_two_sheets_read_as_one_sheet_are_refused_rather_than_one_dropped(tmp_path):
+    sheets = minimal_sheets([["X1", "Ann Test", "2016-01-01", "2026-03-12"]])
+    sheets["success criteria"] = [["child_id", "outcome_id"]]
+    sheets["success_criteria"] = [["child_id", "outcome_id"]]
+    with pytest.raises(DataError) as raised:
+        load_batch(write_workbook(tmp_path / "two.xlsx", sheets))
+    assert str(raised.value) == (
+        "two.xlsx, sheet 'success_criteria': the sheets 'success criteria' and "
+        "'success_criteria' are both read as the 'success_criteria' sheet; keep one")
+
+
+def test_two_csv_files_read_as_one_sheet_are_refused(tmp_path):
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets([]))
+    (folder / "Needs.csv").write_text("child_id,need_id,area\n", encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        load_batch(folder)
+    assert str(raised.value) == ("export/needs.csv: the files 'Needs.csv' and 'needs.csv' are "
+                                 "both read as needs.csv; keep one")
+
+
+def test_merged_cells_in_a_workbook_are_refused_with_their_range(tmp_path):
+    sheets = minimal_sheets([["X1", "Ann Test", "2016-01-01", "2026-03-12"]])
+    sheets["needs"] += [["X1", "N1", "SEMH"], [None, "N2", "MLD"], [None, "N3", "VI"]]
+    workbook = write_workbook(tmp_path / "merged.xlsx", sheets)
+    from openpyxl import load_workbook
+
+    book = load_workbook(workbook)
+    book["needs"].merge_cells("A2:A4")
+    book.save(workbook)
+
+    with pytest.raises(DataError) as raised:
+        load_batch(workbook)
+    assert str(raised.value) == (
+        "merged.xlsx, sheet 'needs': cells A2:A4 are merged; a merged cell keeps its value "
+        "only in its first cell, so unmerge them and fill in every row")
+
+
+def test_a_cell_showing_a_spreadsheet_error_is_named_not_taken_as_text(tmp_path):
+    sheets = minimal_sheets([["X1", "Ann Test", "2016-01-01", "2026-03-12"]])
+    sheets["needs"] += [["X1", "N1", "#N/A"]]
+    sheets["outcomes"] += [["X1", "O1", "#REF!"]]
+    [child] = load_batch(write_workbook(tmp_path / "errors.xlsx", sheets))
+
+    assert child.plan is None
+    assert [f"{where}: {what}" for where, what in child.problems] == [
+        "errors.xlsx, sheet 'needs', row 2, column 'area': the cell shows the spreadsheet "
+        "error '#N/A', not a value; fix the formula or type the value in",
+        "errors.xlsx, sheet 'outcomes', row 2, column 'text': the cell shows the spreadsheet "
+        "error '#REF!', not a value; fix the formula or type the value in",
+    ]
+
+
+def test_a_time_of_day_in_a_date_cell_is_named_as_the_spreadsheet_shows_it(tmp_path):
+    from datetime import time
+
+    workbook = write_workbook(tmp_path / "times.xlsx", minimal_sheets([
+        ["X1", "Ann Test", datetime(2016, 1, 1, 10, 30), "2026-03-12"],
+        ["X2", "Bea Test", time(10, 30), "2026-03-12"],
+    ]))
+    assert problems_by_child(load_batch(workbook)) == {
+        "X1": ["times.xlsx, sheet 'children', row 2, column 'date_of_birth': "
+               "'2016-01-01T10:30:00' carries a time of day; give a date"],
+        "X2": ["times.xlsx, sheet 'children', row 3, column 'date_of_birth': '10:30:00' is a "
+               "time of day, not a date"],
+    }
+
+
+def test_an_impossible_date_in_iso_form_is_refused_with_the_reason(tmp_path):
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets([
+        ["X1", "Ann Test", "2017-13-01", "2026-03-12"],
+    ]))
+    [child] = load_batch(folder)
+    assert child.problems == [(Location("export/children.csv", None, 2, "date_of_birth"),
+                               "'2017-13-01' is not a date: month must be in 1..12")]
+
+
+def test_a_csv_file_that_is_not_utf8_names_its_line_and_how_to_save_it(tmp_path):
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets([
+        ["X1", "Zoë Test", "2016-01-01", "2026-03-12"],
+    ]), encoding="latin-1")
+    with pytest.raises(DataError) as raised:
+        load_batch(folder)
+    assert str(raised.value) == (
+        "export/children.csv: the file is not UTF-8 text (byte 0xeb on line 2 is not UTF-8); "
+        "save it again as UTF-8 (in Excel: 'CSV UTF-8')")
+
+
+def test_a_csv_file_separated_by_semicolons_is_refused_naming_the_separator(tmp_path):
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets([]), delimiter=";")
+    with pytest.raises(DataError) as raised:
+        load_batch(folder)
+    assert raised.value.problems[0] == (
+        Location("export/children.csv", None, 1),
+        "the header row is one cell, 'child_id;name;date_of_birth;plan_date': the columns "
+        "are separated by semicolons, but the loader reads commas; save the file as CSV with "
+        "commas",
+    )
+    assert len(raised.value.problems) == 4  # one per file, not one per missing column
+
+
+def test_an_empty_csv_file_is_refused_as_having_no_header_row(tmp_path):
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets([]))
+    (folder / "needs.csv").write_text("", encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        load_batch(folder)
+    assert str(raised.value) == ("export/needs.csv, row 1: the first row is empty; it must "
+                                 "name the columns, starting with child_id, need_id, area")
+
+
+@pytest.mark.parametrize(
+    ("date_of_birth", "message"),
+    [
+        ("2030-01-01", "date of birth '2030-01-01' is not before the plan date '2026-03-12'"),
+        ("2026-03-12", "date of birth '2026-03-12' is not before the plan date '2026-03-12'"),
+        ("1900-01-01", "date of birth '1900-01-01' makes the young person 126 on the plan "
+                       "date; a plan ends with the school year in which they turn 25"),
+    ],
+)
+def test_a_date_of_birth_no_plan_could_have_is_refused(tmp_path, date_of_birth, message):
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets([
+        ["X1", "Ann Test", date_of_birth, "2026-03-12"],
+    ]))
+    [child] = load_batch(folder)
+    assert child.problems == [(Location("export/children.csv", None, 2, "date_of_birth"),
+                               message)]
+
+
+def test_a_young_person_of_25_on_the_plan_date_still_loads(tmp_path):
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets([
+        ["X1", "Ann Test", "2001-01-01", "2026-03-12"],
+    ]))
+    [child] = load_batch(folder)
+    assert child.problems == []

@@ -78,6 +78,24 @@ def test_an_area_alias_is_stored_under_its_canonical_name(label, area):
     assert normalise_area(label) is area
 
 
+@pytest.mark.parametrize(
+    ("label", "area"),
+    [
+        ("Sensory/physical", AreaOfNeed.SENSORY_AND_PHYSICAL),
+        ("Physical / Sensory", AreaOfNeed.SENSORY_AND_PHYSICAL),
+        ("Autistic spectrum disorder", AreaOfNeed.COMMUNICATION_AND_INTERACTION),
+        ("Autism", AreaOfNeed.COMMUNICATION_AND_INTERACTION),
+        ("Specific learning difficulties", AreaOfNeed.COGNITION_AND_LEARNING),
+        ("Profound and multiple learning difficulty", AreaOfNeed.COGNITION_AND_LEARNING),
+        ("Speech, language and communication needs", AreaOfNeed.COMMUNICATION_AND_INTERACTION),
+        ("Multi-sensory impairment", AreaOfNeed.SENSORY_AND_PHYSICAL),
+        ("visual impairment", AreaOfNeed.SENSORY_AND_PHYSICAL),
+    ],
+)
+def test_census_names_and_slashed_spellings_of_an_area_are_recognised(label, area):
+    assert normalise_area(label) is area
+
+
 def test_the_section_of_a_need_follows_its_area():
     sections = [Need(id="N1", area=label).section for label in ("SEMH", "Health", "Social care")]
     assert sections == ["B", "C", "D"]
@@ -118,7 +136,23 @@ def test_an_id_that_could_escape_a_folder_or_is_unusable_is_refused(bad_id):
     assert "is not a usable id" in str(raised.value)
 
 
-@pytest.mark.parametrize("good_id", ["C001", "NB-0001", "child_1.v2", "7", "x" * 64])
+@pytest.mark.parametrize("bad_id", ["CON", "con", "Nul", "aux.1", "COM1", "lpt9.txt", "N1."])
+def test_an_id_windows_cannot_use_as_a_folder_name_is_refused(bad_id):
+    with pytest.raises(ValidationError) as raised:
+        Child(id=bad_id, name="Test", date_of_birth=date(2017, 8, 31))
+    assert f"{bad_id!r} is not a usable id: Windows cannot make a folder of that name" in str(
+        raised.value)
+
+
+def test_a_very_long_id_is_shown_shortened_in_the_message():
+    with pytest.raises(ValidationError) as raised:
+        Child(id="X" * 300, name="Test", date_of_birth=date(2017, 8, 31))
+    assert f"{'X' * 40!r}... (300 characters) is not a usable id" in str(raised.value)
+    assert "X" * 41 not in str(raised.value)
+
+
+@pytest.mark.parametrize("good_id", ["C001", "NB-0001", "child_1.v2", "7", "x" * 64, "CONNOR",
+                                     "COM", "lpt"])
 def test_a_plain_id_is_accepted(good_id):
     assert Child(id=good_id, name="Test", date_of_birth=date(2017, 8, 31)).id == good_id
 

@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 import ehcp_kit.rules as rules_module
-from ehcp_kit import Plan
+from ehcp_kit import DataError, Plan
 from ehcp_kit.areas import AreaOfNeed, PreparingForAdulthood
 from ehcp_kit.cli import main
 from ehcp_kit.config import Config, ConfigError
@@ -271,6 +271,38 @@ def test_check_outcome_with_dates_reports_a_past_timescale():
     findings = check_outcome("By July 2025, Ravi will read 200 words a minute.",
                              date_of_birth=date(2015, 5, 1), plan_date=date(2026, 3, 1))
     assert slugs(findings) == {"timescale-past"}
+
+
+def test_checking_an_outcome_for_a_child_born_after_the_plan_date_is_refused():
+    with pytest.raises(DataError) as raised:
+        check_outcome("By the end of Year 6, Ravi will read 200 words a minute.",
+                      date_of_birth=date(2030, 1, 1), plan_date=date(2026, 3, 1))
+    assert str(raised.value) == ("date of birth: '2030-01-01' is not before the plan date "
+                                 "'2026-03-01'")
+
+
+def test_cli_check_outcome_for_a_child_born_after_the_plan_date_says_so_without_a_traceback():
+    result = CliRunner().invoke(main, [
+        "check", "--outcome", "By July 2027, Ravi will swim 10 metres.", "--dob", "2030-01-01",
+        "--plan-date", "2026-03-01"])
+
+    assert result.exit_code == 1
+    assert result.output == ("Error: date of birth: '2030-01-01' is not before the plan date "
+                             "'2026-03-01'\n")
+
+
+def test_dates_near_the_year_9999_are_checked_without_crashing():
+    # Placeholder dates such as 9999-12-31 turn up in exports; the date rules must report
+    # what they can rather than fail on a date past the end of the calendar.
+    findings = check_outcome("By the end of Key Stage 5, Ravi will swim 10 metres.",
+                             date_of_birth=date(9990, 12, 31), plan_date=date(9999, 1, 1))
+    assert only(findings, "timescale-unresolved").message == (
+        "cannot resolve the timescale of this outcome: cannot resolve 'end of Key Stage 5': "
+        "year 10009 is out of range")
+
+    plan = make_plan(child={"id": "C1", "name": "Nell", "date_of_birth": "9998-01-15"},
+                     plan_date="9999-03-01")
+    assert "beyond-age-25" not in slugs(check_plan(plan))
 
 
 # Configuration.

@@ -259,3 +259,99 @@ def test_a_phrase_that_cannot_be_resolved_raises_timescale_error_naming_it(text,
 def test_timescale_error_is_a_value_error():
     with pytest.raises(ValueError):
         resolve("soon", date_of_birth=YOUNGEST_IN_YEAR, plan_date=PLAN_DATE)
+
+
+# Phrases a caseworker writes that read like another kind, or offer a choice.
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("when he leaves secondary school", date(2033, 7, 31)),  # the end of Year 11
+        ("by the time she leaves primary school", date(2028, 7, 31)),  # Year 6
+        ("when they leave sixth form", date(2035, 7, 31)),  # Year 13
+        ("before he leaves Reception", date(2022, 7, 31)),
+        ("by the time she starts primary school", date(2021, 7, 31)),  # Nursery, then
+    ],
+)
+def test_leaving_a_phase_falls_due_at_the_end_of_its_last_year(phrase, expected):
+    assert resolve(phrase, date_of_birth=YOUNGEST_IN_YEAR, plan_date=PLAN_DATE).kind == "transfer"
+    assert resolved(phrase) == expected
+
+
+@pytest.mark.parametrize("phrase", ["by the time he leaves school", "before she leaves college"])
+def test_leaving_school_or_college_has_no_one_year_and_is_refused(phrase):
+    with pytest.raises(TimescaleError, match="has no one year; name the year or the age"):
+        resolved(phrase)
+
+
+def test_a_number_word_written_with_a_space_is_read_whole():
+    assert resolved("by the time she is twenty five") == date(2042, 8, 31)
+    assert resolved("within twenty four months") == date(2028, 3, 12)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["by the end of the school year 2027/28", "by the end of the 2027-28 academic year",
+     "by the end of academic year 2027-2028", "by the end of the 2027 to 2028 school year"],
+)
+def test_a_school_year_named_by_its_two_years_falls_due_at_its_end(phrase):
+    assert resolved(phrase) == date(2028, 7, 31)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "message"),
+    [
+        ("by the end of the school year 2027",
+         "a school year runs over two calendar years: write 2026/27 or 2027/28"),
+        ("by the end of the 2027/29 school year", "2027/29 is not one school year"),
+        ("by the end of Year 6 or 7", "it names two year groups, 6 and 7; give one"),
+        ("by the end of Year 6/7", "it names two year groups, 6 and 7; give one"),
+        ("by the end of KS2/3", "it names two key stages, 2 and 3; give one"),
+        ("by the end of Key Stage 2 or 3", "it names two key stages, 2 and 3; give one"),
+        ("by the time she is 16 or 17", "it names two ages, 16 and 17; give one"),
+        ("by the time she is 16-18", "it names two ages, 16 and 18; give one"),
+        ("by the end of the autumn term 27.",
+         "'27' is not a year: write it in full, such as 2027"),
+    ],
+)
+def test_a_timescale_that_leaves_a_choice_open_is_refused_not_guessed(phrase, message):
+    with pytest.raises(TimescaleError) as raised:
+        resolved(phrase)
+    assert message in str(raised.value)
+
+
+def test_a_dash_after_a_year_group_is_punctuation_not_a_second_year():
+    assert resolved("By the end of Year 6 - 80% of the time - Sam will") == date(2028, 7, 31)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["When there are 2 adults present, Sam will ask for help.",
+     "When she is 10 minutes into a task, Zoë will ask for a break.",
+     "When Sam is 5 minutes late he will text his key adult.",
+     "Sam will swim over 3 days a week.",
+     "Sam will read aloud in 4 weeks out of 6."],
+)
+def test_counts_of_minutes_people_or_sessions_are_not_timescales(text):
+    assert find_timescale(text) is None
+
+
+def test_an_age_in_months_falls_due_that_many_months_after_birth():
+    assert resolved("by the time he is 18 months old", OLDEST_IN_YEAR) == date(2019, 3, 1)
+    assert resolved("by the time he is 30 months", OLDEST_IN_YEAR) == date(2020, 3, 1)
+    assert resolve("by the time he is 18 months old", date_of_birth=OLDEST_IN_YEAR,
+                   plan_date=PLAN_DATE).explanation == "the day this child is 18 months old"
+
+
+def test_an_age_in_months_that_lands_on_a_missing_day_falls_on_the_next_day():
+    # 31 August plus six months has no 31 February; as with a 29 February birthday, the
+    # child reaches that age on 1 March.
+    assert resolved("by the time she is 6 months old") == date(2018, 3, 1)
+    assert resolved("by the time she is 12 months old", date(2016, 2, 29)) == date(2017, 3, 1)
+
+
+@pytest.mark.parametrize("phrase", ["by the end of key-stage 2", "by the end of Y6",
+                                    "by the end of Yr 6"])
+def test_common_shorthands_for_key_stages_and_years_are_recognised(phrase):
+    assert resolved(phrase) == date(2028, 7, 31)

@@ -59,8 +59,13 @@ class ChildDates:
     year_group_override: int | None = None
 
     @property
-    def complete(self) -> bool:
+    def given(self) -> bool:
         return self.date_of_birth is not None and self.plan_date is not None
+
+    @property
+    def complete(self) -> bool:
+        """Both dates given, and the child born before the plan date."""
+        return self.given and self.date_of_birth < self.plan_date  # type: ignore[operator]
 
     def plan_for(self, outcome: Outcome) -> Plan:
         """A plan holding only ``outcome``, for this child (stand-in dates if unknown)."""
@@ -111,6 +116,8 @@ def provision_findings(item: Provision) -> list[Finding]:
 
 def resolve_outcome(outcome: Outcome, child: ChildDates) -> Resolution | str:
     """The date the outcome falls due for this child, or why there is none."""
+    if child.given and not child.complete:
+        return "No date yet: the date of birth must be before the plan date."
     if not child.complete:
         return "Enter the child's date of birth and the plan date to see when this falls due."
     try:

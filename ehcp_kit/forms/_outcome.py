@@ -222,21 +222,22 @@ class TimescaleInput:
             self.kind.value = "wording" if wording.strip() else None
             return
         values = found.values
-        if found.kind == "key-stage":
-            number, early_years, _ = values
+        # Wording that offers a choice ("Year 6 or 7") or an age in months stays as written.
+        if found.kind == "key-stage" and values[1] is None:
+            number, _, early_years, _ = values
             words = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
             stage = "EYFS" if early_years else (words.get(str(number).lower(), number)
                                                  if number else "5")
             self.kind.value = "key-stage"
             self.stage.value = stage if stage in KEY_STAGE_LAST_YEAR else None
-        elif found.kind == "year-group":
-            number, reception, _ = values
+        elif found.kind == "year-group" and values[1] is None:
+            number, _, reception, _ = values
             year = int(number) if number else (0 if reception else -1)
             self.kind.value = "year-group"
             self.year.value = year if -1 <= year <= 14 else None
-        elif found.kind == "age" and str(values[-1]).isdigit():
+        elif found.kind == "age" and str(values[0]).isdigit() and values[1:] == (None, None):
             self.kind.value = "age"
-            self.age.value = max(1, min(25, int(values[-1])))
+            self.age.value = max(1, min(25, int(values[0])))
         elif found.kind == "month-year":
             month, year = values
             index = next((number for number, name in enumerate(_MONTHS, start=1)

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from ..areas import AreaOfNeed
 from ..errors import DataError
-from ..loaders import PLAN_SUFFIXES, load_plan
+from ..loaders import MAX_AGE, PLAN_SUFFIXES, _age_problems, load_plan
 from ..plan import Need, Plan
 from ..rules import Finding, check_plan
 from ._feedback import DATE_RULES, LINK_RULES, ChildDates, Part, feedback_html
@@ -190,8 +190,8 @@ class PlanForm:
             return None
         if day >= plan_date:
             return "the date of birth must be before the plan date"
-        if (plan_date - day).days > 26 * 366:
-            return "an EHC plan ends in the school year the young person turns 25"
+        if _age_problems(day, plan_date):  # the loader's test, so a saved plan loads back
+            return f"an EHC plan ends in the school year the young person turns {MAX_AGE}"
         return None
 
     def _check_review(self, day: date) -> str | None:
@@ -236,6 +236,12 @@ class PlanForm:
             problems.append("the date of birth is required")
         if self.plan_date.value is None:
             problems.append("the plan date is required")
+        # A date kept before the plan date changed may no longer fit it.
+        for label, picker, check in (("date of birth", self.date_of_birth, self._check_birth),
+                                     ("review date", self.review_date, self._check_review)):
+            reason = check(picker.value) if picker.value is not None else None
+            if reason:
+                problems.append(f"{label}: {reason}")
         for row in self.needs.rows:
             problems.extend(row.problems())
         for form in self.outcomes.rows:
@@ -291,6 +297,8 @@ class PlanForm:
         """Open the plan file ``name`` from the plans folder for editing."""
         try:
             path = plan_file_path(self.plans_dir, name, reading=True)
+            if path.exists() and not path.is_file():
+                raise PlanFileError(f"{name!r} is a folder, not a plan file")
             if not path.is_file():
                 raise PlanFileError(f"there is no plan {name!r} in the plans folder")
             plan = load_plan(path)
@@ -334,7 +342,8 @@ class PlanForm:
 
     def _list_plans(self) -> None:
         names = sorted(path.name for path in self.plans_dir.glob("*")
-                       if path.suffix.lower() in PLAN_SUFFIXES and not path.name.startswith("."))
+                       if path.suffix.lower() in PLAN_SUFFIXES and not path.name.startswith(".")
+                       and path.is_file())
         self.open_choice.options = names
         self.open_choice.value = None
         self.open_button.disabled = not names

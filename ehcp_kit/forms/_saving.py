@@ -15,6 +15,7 @@ is quoted.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ __all__ = ["PlanFileError", "plan_file_path", "plan_yaml", "save_plan"]
 _FOLD_WIDTH = 76
 _BOM = "\ufeff"
 _YAML_SUFFIXES = (".yaml", ".yml")
+_NOT_IN_WINDOWS_NAMES = frozenset('<>:"|?*')
+_WINDOWS_DEVICE = re.compile(r"(?i)(?:con|prn|aux|nul|com\d|lpt\d)(?:\..*)?")
 
 
 class PlanFileError(EhcpKitError, ValueError):
@@ -66,6 +69,15 @@ def plan_file_path(folder: str | Path, name: str, *, reading: bool = False) -> P
     if "/" in name or "\\" in name or name in (".", "..") or name.startswith("."):
         raise PlanFileError(f"{name!r} is not a plain file name: leave out folders, '..' "
                             "and a leading '.'")
+    # Plans folders are often shared with Windows machines, which cannot hold these.
+    awkward = sorted({character for character in name
+                      if character in _NOT_IN_WINDOWS_NAMES or not character.isprintable()})
+    if awkward:
+        shown = " ".join(repr(character) for character in awkward)
+        raise PlanFileError(f"{name!r} holds characters a file name cannot have on every "
+                            f"computer ({shown}); use letters, digits, spaces, '-' and '_'")
+    if _WINDOWS_DEVICE.fullmatch(name):
+        raise PlanFileError(f"{name!r} is a name Windows keeps for a device; choose another")
     suffix = Path(name).suffix.lower()
     if suffix not in (PLAN_SUFFIXES if reading else _YAML_SUFFIXES):
         if reading:
@@ -76,8 +88,9 @@ def plan_file_path(folder: str | Path, name: str, *, reading: bool = False) -> P
 
     root = Path(folder).resolve()
     path = (root / name).resolve()
-    if path.parent != root:
-        raise PlanFileError(f"{name!r} would be saved outside the plans folder {str(root)!r}")
+    if path.parent != root:  # a link to a file elsewhere
+        doing = "read from" if reading else "saved"
+        raise PlanFileError(f"{name!r} would be {doing} outside the plans folder {str(root)!r}")
     return path
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from ..config import Config
+from ..errors import DataError, Location
 from ..outcomes import Outcome
 from ..plan import Child, Plan
 from ..provision import Provision
@@ -51,9 +52,14 @@ def check_outcome(
     """Check the words of one outcome; with a date of birth and plan date, its dates too.
 
     Returns the findings in rule order, each with the span of the words that triggered
-    it in ``text``.
+    it in ``text``. Raises :class:`~ehcp_kit.errors.DataError` when the date of birth is
+    not before the plan date.
     """
     config = config or _DEFAULT
+    if date_of_birth is not None and plan_date is not None and date_of_birth >= plan_date:
+        # No child can have a plan before they are born; their dates would mean nothing.
+        raise DataError([(Location("date of birth"), f"{date_of_birth.isoformat()!r} is not "
+                          f"before the plan date {plan_date.isoformat()!r}")])
     statement = Statement(text, config)
     findings = [_finding(rule, hit, config)
                 for rule, hit in _run(_rules(("outcome", "text"), config), statement)]

@@ -305,7 +305,7 @@ def next_stage_end(plan: Plan) -> date | None:
     """The end of the key stage after the one the child is in on the plan date.
 
     ``None`` from Year 12 on, where there is no next key stage (the age-25 limit
-    applies instead).
+    applies instead), and when that end lies past the last date the calendar can hold.
     """
     year = plan.year_group()
     stages = list(KEY_STAGE_LAST_YEAR)
@@ -314,7 +314,10 @@ def next_stage_end(plan: Plan) -> date | None:
         return None
     last_year = KEY_STAGE_LAST_YEAR[stages[stages.index(current) + 1]]
     start = academic_year(plan.plan_date) + (last_year - year)
-    return DEFAULT_CALENDAR.end_of_academic_year(start)
+    try:
+        return DEFAULT_CALENDAR.end_of_academic_year(start)
+    except ValueError:  # a plan dated near the year 9999: no date after it can exist
+        return None
 
 
 @rule(
@@ -343,8 +346,15 @@ def timescale_beyond_phase(plan: Plan, config: Config) -> Iterator[Hit]:
 
 
 def age_25_limit(date_of_birth: date) -> date:
-    """The end of the academic year in which a young person turns 25."""
-    return DEFAULT_CALENDAR.end_of_academic_year(academic_year(birthday(date_of_birth, 25)))
+    """The end of the academic year in which a young person turns 25.
+
+    ``date.max`` for someone born so near the year 9999 that the end cannot be written
+    as a date: no outcome can fall due after it.
+    """
+    try:
+        return DEFAULT_CALENDAR.end_of_academic_year(academic_year(birthday(date_of_birth, 25)))
+    except ValueError:
+        return date.max
 
 
 @rule(
