@@ -463,6 +463,9 @@ class _Row:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+# A range of merged cells in a worksheet's XML: <mergeCell ref="A2:A5"/>.
+_MERGED_RANGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([^"]+)"')
+
 # What a spreadsheet shows in a cell whose formula failed.
 _SPREADSHEET_ERRORS = frozenset({
     "#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
@@ -661,16 +664,21 @@ def _merged_cells(table: _Table, name: str, sheet: Any) -> list[Problem]:
     lose the value they appear to have (a child id merged over four rows gives three
     rows that belong to no child).
     """
-    from xml.etree.ElementTree import iterparse
-
-    # XXX: read-only workbooks do not expose merged cells, so the sheet's XML is read.
+    # XXX: read-only workbooks do not expose merged cells, so the sheet's XML is searched
+    # for them (a text search, a fraction of the cost of reading the cells).
     try:
         source = sheet._get_source()
     except AttributeError:
         return []
+    ranges: list[str] = []
     with source:
-        ranges = [element.get("ref", "") for _, element in iterparse(source)
-                  if element.tag.endswith("}mergeCell")]
+        tail = b""
+        while chunk := source.read(1 << 20):
+            text = tail + chunk
+            cut = max(text.rfind(b"<"), 0)  # the last tag may be cut off: search it next time
+            ranges += [ref.decode() for ref in _MERGED_RANGE.findall(text, 0, cut)]
+            tail = text[cut:]
+        ranges += [ref.decode() for ref in _MERGED_RANGE.findall(tail)]
     return [
         (table.at(name), f"cells {cell_range} are merged; a merged cell keeps its value "
          "only in its first cell, so unmerge them and fill in every row")

@@ -1,6 +1,7 @@
 """Loading analysts' data: plan files, workbooks and CSV folders, and their faults."""
 
 import csv
+import io
 import logging
 import shutil
 from datetime import date, datetime
@@ -714,3 +715,23 @@ def test_a_young_person_of_25_on_the_plan_date_still_loads(tmp_path):
     ]))
     [child] = load_batch(folder)
     assert child.problems == []
+
+
+def test_merged_cells_are_found_when_their_tag_spans_two_reads_of_the_sheet():
+    from ehcp_kit.loaders import _merged_cells, _Table
+
+    xml = (b'<worksheet><sheetData><row r="1"/></sheetData><mergeCells count="2">'
+           b'<mergeCell ref="A2:A4"/><mergeCell ref="B7:C7"/></mergeCells></worksheet>')
+
+    class Trickle(io.BytesIO):
+        def read(self, size=-1):  # a few bytes at a time, so tags are cut between reads
+            return super().read(5)
+
+    class Sheet:
+        def _get_source(self):
+            return Trickle(xml)
+
+    table = _Table(Path("trickle.xlsx"), csv_folder=False)
+    found = [message.split(" are merged")[0] for _, message in _merged_cells(table, "needs",
+                                                                               Sheet())]
+    assert found == ["cells A2:A4", "cells B7:C7"]
