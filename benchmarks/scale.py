@@ -123,6 +123,7 @@ def main() -> None:
     parser.add_argument("--skip-notebooks", action="store_true",
                         help="time only the plain loop and --no-notebook")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each line as it is measured
     sizes = sorted({int(size) for size in args.sizes.split(",") if size} | {args.children})
     sizes = [size for size in sizes if size <= args.children]
 

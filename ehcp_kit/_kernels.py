@@ -25,6 +25,7 @@ import logging
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -224,13 +225,9 @@ class ForkedProvisioner(LocalProvisioner):
                 pass
 
     async def kill(self, restart: bool = False) -> None:
-        import signal
-
         await self.send_signal(signal.SIGKILL)
 
     async def terminate(self, restart: bool = False) -> None:
-        import signal
-
         await self.send_signal(signal.SIGTERM)
 
 
@@ -322,6 +319,11 @@ class KernelSupply:
         shutil.rmtree(self._sockets, ignore_errors=True)
 
     # -- starting ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the zygote now (when the kernel can be forked), without waiting for it."""
+        if self._can_fork(AsyncKernelManager(kernel_name=self.kernel_name)):
+            self._zygote_for_use()
 
     async def _start_with_retries(self, cwd: str) -> AsyncKernelManager:
         last: BaseException | None = None

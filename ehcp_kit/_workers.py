@@ -24,7 +24,7 @@ from pathlib import Path
 from .config import Config
 from .manifest import file_digest
 
-__all__ = ["ChildTask", "close_kernel_supplies", "run_children"]
+__all__ = ["ChildTask", "close_kernel_supplies", "prepare_worker", "run_children"]
 
 logger = logging.getLogger("ehcp_kit")
 
@@ -100,10 +100,7 @@ def run_one(task: ChildTask, following: ChildTask | None = None) -> ChildOutcome
 
     result.outputs = _digests(target, task)
     result.seconds = time.perf_counter() - started
-    if result.status == "succeeded":
-        logger.info("child %s done", task.child_id)
-    else:
-        logger.warning("child %s %s", task.child_id, result.status)
+    logger.debug("child %s %s in %.2f s", task.child_id, result.status, result.seconds)
     return result
 
 
@@ -175,6 +172,15 @@ def _supply(notebook: str, kernel_name: str):
             _SUPPLIES[key] = KernelSupply(kernel_name, preload=preload)
             _stop_at_exit()
         return _SUPPLIES[key]
+
+
+def prepare_worker(notebook: str | None, kernel_name: str = "python3") -> None:
+    """Load what every child needs and start the kernel zygote, before any child comes."""
+    import ehcp_kit.render  # noqa: F401
+    import ehcp_kit.rules  # noqa: F401
+
+    if notebook is not None:
+        _supply(notebook, kernel_name).start()
 
 
 def close_kernel_supplies() -> None:

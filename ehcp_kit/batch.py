@@ -34,11 +34,19 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, fields
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
 from . import __version__
-from ._workers import ChildOutcome, ChildTask, close_kernel_supplies, describe_error, run_children
+from ._workers import (
+    ChildOutcome,
+    ChildTask,
+    close_kernel_supplies,
+    describe_error,
+    prepare_worker,
+    run_children,
+)
 from .config import Config
 from .errors import EhcpKitError
 from .manifest import Manifest, Record, text_digest
@@ -188,6 +196,10 @@ def run_batch(
     ``config``, or else the settings file beside ``input_path``. ``appendix`` adds the
     quality appendix to the plan's documents; ``branding`` is a branding file (see
     :func:`ehcp_kit.render.load_branding`), checked before any child runs.
+
+    With ``jobs`` > 1 the workers are new Python processes ("spawned"), which import the
+    calling script again: call ``run_batch`` from a script under
+    ``if __name__ == "__main__":``, as Python's multiprocessing asks.
     """
     from .executors import make_executor
     from .loaders import load_batch
@@ -203,16 +215,22 @@ def run_batch(
     recipe = _recipe_digest(notebook_path if use_notebook else None, template_path, formats,
                             config, kernel_name, appendix=appendix, branding=branding_path)
 
-    # Load everything first: bad rows become failed children, not a stopped batch.
-    loaded = load_batch(input_path)
-    total = len(loaded)
-    logger.info("batch: %d children loaded", total)
-
     with ExitStack() as stack:
-        manifest = stack.enter_context(Manifest(out))
+        # Workers start while the input loads; the dashboard's drawing library too.
         stack.enter_context(_stopped_by_sigterm())
         stack.callback(close_kernel_supplies)
-        pool = stack.enter_context(make_executor(executor, jobs=jobs, scheduler=scheduler))
+        warm_up = partial(prepare_worker, str(notebook_path) if use_notebook else None,
+                          kernel_name)
+        pool = stack.enter_context(
+            make_executor(executor, jobs=jobs, scheduler=scheduler, warm_up=warm_up)
+        )
+        threading.Thread(target=_import_for_dashboard, daemon=True).start()
+        manifest = stack.enter_context(Manifest(out))
+
+        # Load everything first: bad rows become failed children, not a stopped batch.
+        loaded = load_batch(input_path)
+        total = len(loaded)
+        logger.info("batch: %d children loaded", total)
 
         order: list[str | ChildResult] = []
         skipped: set[str] = set()
@@ -319,6 +337,11 @@ def _record(finished, manifest: Manifest, recipe: str) -> Iterator[list[Record]]
         records = [_record_of(item, outcome, recipe)
                    for item, outcome in zip(piece, outcomes, strict=True)]
         manifest.put(records, time.time())
+        for record in records:
+            if record.status == "succeeded":
+                logger.info("child %s done", record.child_id)
+            else:
+                logger.warning("child %s %s", record.child_id, record.status)
         yield records
 
 
@@ -491,6 +514,15 @@ def _remove_leftovers(out: Path) -> None:
         entry.unlink(missing_ok=True)
     for entry in out.glob(".dashboard.html-*"):
         entry.unlink(missing_ok=True)
+
+
+def _import_for_dashboard() -> None:
+    """Import matplotlib while the children run, not after them (about a second)."""
+    try:
+        import matplotlib.backends.backend_svg  # noqa: F401
+        import matplotlib.figure  # noqa: F401
+    except ImportError:
+        pass
 
 
 def _write_dashboard(out: Path) -> None:

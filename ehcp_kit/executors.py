@@ -50,15 +50,25 @@ class ExecutorError(EhcpKitError, ValueError):
     """An executor that cannot be used as asked; the message says why."""
 
 
-def make_executor(name: str = "local", *, jobs: int = 1, scheduler: str | None = None):
-    """The executor called ``name`` ("local" or "dask"), ready to run work."""
+def make_executor(
+    name: str = "local",
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    warm_up: Callable[[], None] | None = None,
+):
+    """The executor called ``name`` ("local" or "dask"), ready to run work.
+
+    ``warm_up`` (a picklable callable) is run once in each local worker as it starts, so
+    that what every piece of work needs is loaded before the first piece arrives.
+    """
     if name not in EXECUTORS:
         raise ExecutorError(f"unknown executor {name!r}; choose from {', '.join(EXECUTORS)}")
     if scheduler and name != "dask":
         raise ExecutorError(f"a scheduler address ({scheduler!r}) needs --executor dask")
     if name == "dask":
         return DaskExecutor(scheduler=scheduler, jobs=jobs)
-    return InlineExecutor() if jobs <= 1 else LocalExecutor(jobs)
+    return InlineExecutor() if jobs <= 1 else LocalExecutor(jobs, warm_up)
 
 
 class InlineExecutor:
@@ -89,11 +99,17 @@ class LocalExecutor:
     Workers are asked to stop if this process dies, so none is left behind.
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, warm_up: Callable[[], None] | None = None) -> None:
         self.workers = jobs
+        self._warm_up = warm_up
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> LocalExecutor:
+        # Start the workers now, so they are ready by the time the first child is.
+        pool = self._new_pool()
+        if self._warm_up is not None:
+            for _ in range(self.workers):
+                pool.submit(self._warm_up)
         return self
 
     def __exit__(self, kind, *_rest: object) -> None:
@@ -111,6 +127,7 @@ class LocalExecutor:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_worker_started,
+            initargs=_logging_of_this_process(),
         )
         return self._pool
 
@@ -127,7 +144,7 @@ class LocalExecutor:
         source = iter(pieces)
         retry: list[tuple] = []
         crashes: dict[int, int] = {}
-        pool = self._new_pool()
+        pool = self._pool or self._new_pool()
         running: dict[Future, tuple] = {}
         limit = self.workers * PENDING_PER_WORKER
         while True:
@@ -165,8 +182,23 @@ class LocalExecutor:
         """Nothing to do: each worker stops its kernels as it exits with the pool."""
 
 
-def _worker_started() -> None:
-    """In each worker: stop when the batch's own process dies, ignore Ctrl-C."""
+def _logging_of_this_process() -> tuple[int, str | None]:
+    """The package logger's level, and its log line format if it logs to a stream."""
+    package_logger = logging.getLogger("ehcp_kit")
+    for handler in package_logger.handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.formatter is not None:
+            return package_logger.getEffectiveLevel(), handler.formatter._fmt
+    return package_logger.getEffectiveLevel(), None
+
+
+def _worker_started(level: int = logging.WARNING, log_format: str | None = None) -> None:
+    """In each worker: log as the batch does, stop when it dies, ignore Ctrl-C."""
+    package_logger = logging.getLogger("ehcp_kit")
+    package_logger.setLevel(level)
+    if log_format is not None:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(log_format))
+        package_logger.addHandler(handler)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         import ctypes

@@ -32,19 +32,25 @@ are its first criterion; each ``success_criteria`` row adds another. Lists of id
 Header cells are matched ignoring case and surrounding spaces, and a space or hyphen
 inside a header counts as ``_`` ("Child ID" is ``child_id``). A column the loader does
 not know is refused rather than dropped, so that a misspelt header cannot lose data.
-Dates may be real spreadsheet dates, ``2026-07-31`` or ``31/07/2026``. Rows are numbered
-as a spreadsheet shows them (the header is row 1); blank rows are skipped.
+Dates may be real spreadsheet dates, ``2026-07-31`` or ``31/07/2026``. ``status`` and
+``section`` may be written in any case ("Final", "f"). Rows are numbered as a spreadsheet
+shows them (the header is row 1); blank rows are skipped.
 
 Faults are reported, never guessed around. A fault in the layout (a missing sheet or
-required column) stops the whole file with a :class:`~ehcp_kit.errors.DataError`. A fault
-in one child's data (an unknown area of need, a need id that does not exist, a date that
-is not a date) is recorded against that child, with every other fault of that child, and
-the other children load as usual.
+required column, a sheet whose name looks misspelt ("step"), two sheets read as one,
+merged cells, a CSV file that is not UTF-8 or not separated by commas, plan files beside
+CSV sheets) stops the whole file with a :class:`~ehcp_kit.errors.DataError`.
+A fault in one child's data (an unknown area of need, a need id that does not exist, a
+date that is not a date, a cell showing ``#N/A``, a value in no column) is recorded
+against that child, with every other fault of that child, and the other children load as
+usual. So are child ids that differ only in case, whose folders would be one folder on
+Windows and macOS, and a key given twice in a plan file.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import logging
@@ -108,6 +114,7 @@ REQUIRED_SHEETS = ("children", "needs", "outcomes", "provision")
 _CRITERION_PARTS = ("what_success_looks_like", "how_measured", "when_measured", "who_measures")
 _DATE_COLUMNS = frozenset({"date_of_birth", "plan_date", "review_date", "target_date"})
 _DATE_ADAPTER: TypeAdapter[date] = TypeAdapter(DateField)
+_CASE_FREE_COLUMNS: dict[str, Callable[[str], str]] = {"status": str.lower, "section": str.upper}
 
 # A path inside a plan's data, as pydantic reports it: ("outcomes", 2, "need_ids").
 DataPath = tuple[str | int, ...]
@@ -162,6 +169,8 @@ class _PlanDumper(yaml.SafeDumper):
 
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     style = "|" if "\n" in text else None
+    if "\x85" in text:  # YAML reads a bare U+0085 as a line break, so it must be escaped
+        style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
@@ -453,14 +462,16 @@ def _explain(detail: Any) -> str:
 class _Row:
     """One non-blank row of a sheet: its number as a spreadsheet shows it, and its cells.
 
-    ``errors`` names the cells that held a spreadsheet error (``#N/A``) instead of a
-    value; those cells are left blank in ``cells``.
+    ``faults`` holds what is wrong with the row's cells as read (a spreadsheet error such
+    as ``#N/A``, a value with no column), by column name or ``None`` for the whole row;
+    they count against the child the row belongs to. A cell with an error is left blank
+    in ``cells``.
     """
 
     sheet: str
     number: int
     cells: dict[str, Any]
-    errors: dict[str, str] = field(default_factory=dict)
+    faults: list[tuple[str | None, str]] = field(default_factory=list)
 
 
 # A range of merged cells in a worksheet's XML: <mergeCell ref="A2:A5"/>.
@@ -508,6 +519,7 @@ def load_batch(path: str | Path) -> list[LoadedChild]:
         raise DataError([(Location(path.name), "no such file or folder")])
     if path.is_dir():
         if any(_is_children_csv(entry) for entry in path.iterdir()):
+            _refuse_plan_files_beside_sheets(path)
             loaded = _load_table(_read_csv_folder(path))
         else:
             loaded = _load_plan_folder(path)
@@ -522,6 +534,17 @@ def load_batch(path: str | Path) -> list[LoadedChild]:
     faulty = sum(1 for child in loaded if child.plan is None)
     logger.info("loaded %d children from %s, %d with faults", len(loaded), path.name, faulty)
     return loaded
+
+
+def _refuse_plan_files_beside_sheets(folder: Path) -> None:
+    """A folder of CSV sheets that also holds plan files: which did the analyst mean?"""
+    plans = sorted(entry.name for entry in folder.iterdir()
+                   if entry.is_file() and entry.suffix.lower() in PLAN_SUFFIXES)
+    if plans:
+        shown = ", ".join(plans[:3]) + (", ..." if len(plans) > 3 else "")
+        message = (f"the folder holds plan files ({shown}) as well as children.csv; the "
+                   "plan files would be ignored, so keep them in a folder of their own")
+        raise DataError([(Location(folder.name), message)])
 
 
 def _is_children_csv(entry: Path) -> bool:
@@ -687,11 +710,28 @@ def _merged_cells(table: _Table, name: str, sheet: Any) -> list[Problem]:
 
 
 def _check_sheets(table: _Table, found: dict[str, Any]) -> list[Problem]:
-    return [
+    """Required sheets that are missing, and sheets whose names look like misspelt ones.
+
+    Other sheets are ignored (an export may carry notes), but "step" or "Success
+    criterion" is taken for a misspelling: ignoring it would drop every row in it.
+    """
+    problems = [
         (table.at(name), f"{table.describe(name)} is missing; it is required")
         for name in REQUIRED_SHEETS
         if name not in found
     ]
+    absent = [name for name in SHEETS if name not in found]
+    for name, sheet in found.items():
+        close = difflib.get_close_matches(name, absent, n=1, cutoff=0.8) if absent else []
+        if name not in SHEETS and close:
+            if table.csv_folder:
+                kind, title, away = "file", sheet.name, "move it out of the folder"
+            else:
+                kind, title, away = "sheet", sheet.title, "delete it"
+            problems.append((table.at(close[0]), f"the {kind} {title!r} is not one the loader "
+                             f"reads: is it {table.describe(close[0])}, misspelt? Rename it, "
+                             f"or {away}"))
+    return problems
 
 
 def _take_rows(table: _Table, sheet: str, rows: Iterable[Iterable[Any]]) -> list[Problem]:
@@ -733,18 +773,47 @@ def _take_rows(table: _Table, sheet: str, rows: Iterable[Iterable[Any]]) -> list
 
     # The data rows, numbered as the spreadsheet shows them.
     taken = table.rows.setdefault(sheet, [])
+    unnamed = [index for index, cell in enumerate(header_cells)
+               if cell is None or not str(cell).strip()]
     for number, values in enumerate(rows, start=2):
+        values = list(values)
         cells = {
             column: _cell(value, column)
             for column, value in zip(columns, values, strict=False)
             if column is not None
         }
-        errors = {column: value for column, value in cells.items()
-                  if isinstance(value, str) and value.upper() in _SPREADSHEET_ERRORS}
-        if any(value is not None for value in cells.values()):
-            cells.update(dict.fromkeys(errors))
-            taken.append(_Row(sheet, number, cells, errors))
+        faults: list[tuple[str | None, str]] = [
+            (column, f"the cell shows the spreadsheet error {value!r}, not a value; fix the "
+                     "formula or type the value in")
+            for column, value in cells.items()
+            if isinstance(value, str) and value.upper() in _SPREADSHEET_ERRORS
+        ]
+        stray = _values_without_a_column(table, values, len(columns), unnamed)
+        if any(value is not None for value in cells.values()) or stray:
+            cells.update(dict.fromkeys(column for column, _ in faults))
+            faults += [(None, stray)] if stray else []
+            taken.append(_Row(sheet, number, cells, faults))
     return problems
+
+
+def _values_without_a_column(table: _Table, values: list[Any], width: int,
+                             unnamed: list[int]) -> str | None:
+    """Why a row holds values the header names no column for, or ``None``.
+
+    In a CSV file that is almost always a comma inside a value that is not in quotes,
+    which shifts every later value into the wrong column.
+    """
+    filled = [index for index, value in enumerate(values)
+              if (index >= width or index in unnamed) and _cell(value, "") is not None]
+    if not filled:
+        return None
+    if table.csv_folder and any(index >= width for index in filled):
+        return (f"the row has {len(values)} values but the header row names {width} "
+                "columns; a comma inside a value must be inside double quotes")
+    from openpyxl.utils import get_column_letter
+
+    letters = ", ".join(get_column_letter(index + 1) for index in filled)
+    return f"column {letters} holds a value but has no header; name the column or clear it"
 
 
 def _other_separator(header: str) -> str | None:
@@ -760,7 +829,11 @@ def _cell(value: Any, column: str) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
-        return value.strip() or None
+        value = value.strip()
+        # Exports write these codes in their own case ("Draft", "f"); the case means nothing.
+        if column in _CASE_FREE_COLUMNS:
+            value = _CASE_FREE_COLUMNS[column](value)
+        return value or None
     if isinstance(value, bool):
         return value
     if isinstance(value, datetime | date):
@@ -846,11 +919,7 @@ def _text(value: Any) -> str:
 
 
 def _cell_errors(table: _Table, row: _Row) -> list[Problem]:
-    return [
-        (table.of(row, column), f"the cell shows the spreadsheet error {value!r}, not a "
-         "value; fix the formula or type the value in")
-        for column, value in row.errors.items()
-    ]
+    return [(table.of(row, column), message) for column, message in row.faults]
 
 
 def _refuse_ids_differing_in_case(table: _Table, drafts: dict[str, _Draft]) -> None:

@@ -199,9 +199,11 @@ _WORDS = sorted(_NUMBER_WORDS, key=len, reverse=True)
 _NUM = r"(\d{1,2}|" + _words(_WORDS) + r")"
 _AGE = r"(\d{1,2}|" + _words([w for w in _WORDS if w not in ("a", "an")]) + r")"
 _MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-# The child: a pronoun, or a name (a capital letter, even though the patterns ignore case,
-# so that "when there are 2 adults" is not read as an age).
-_PRONOUN = r"(?:he|she|they|i|you|(?-i:[A-Z])[\w'-]+)"
+# The child: a pronoun, or a name. A name starts with a capital letter, even though the
+# patterns ignore case, so that "when there are 2 adults" is not read as an age; a letter
+# beyond Latin-1 (Łukasz, محمد, 李思远) may also start one, capital or not.
+_NAME_START = r"(?-i:[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f\u0370-\u9fff])"
+_PRONOUN = rf"(?:he|she|they|i|you|{_NAME_START}[\w'-]*)"
 # Another value offered beside the first ("Year 6 or 7", "KS2/3", "16-18"): a choice the
 # resolver must not make for the author.
 # A hyphen counts only between the numbers ("6-7"), not as a dash ("Year 6 - 80% of").
@@ -274,7 +276,7 @@ _PATTERNS: Final[list[tuple[str, re.Pattern[str]]]] = [
         "transfer",
         re.compile(
             rf"\b(?:by\s+the\s+time|before|when)\s+{_PRONOUN}\s+"
-            r"(moves?|transfers?|goes|go|starts?|leaves?|leave)\s+"
+            r"(moves?|transfers?|goes|go|starts?|leaves?)\s+"
             r"(?:on\s+)?(?:to\s+|up\s+to\s+)?(?:(?:the|a|his|her|their|my)\s+)?"
             r"(secondary|college|post\s*-?\s*16|sixth\s+form|school|reception|junior|"
             r"primary|key\s+stage\s+2|adult\s+services)",

@@ -130,3 +130,25 @@ def test_a_batch_killed_midway_then_rerun_does_every_child_exactly_once(tmp_path
         assert all(cell.execution_count for cell in executed.cells if cell.cell_type == "code")
         assert f"Kit{int(child_id[2:])}" in (out / child_id / "plan.html").read_text("utf-8")
     assert temporary_files(out) == []
+
+
+def test_the_batch_command_refuses_a_scheduler_without_the_dask_executor(tmp_path):
+    from click.testing import CliRunner
+
+    from ehcp_kit.cli import main
+
+    source = write_plans(tmp_path / "in", records(1))
+
+    outcome = CliRunner().invoke(main, ["batch", str(source), "--out", str(tmp_path / "out"),
+                                        "--scheduler", "tcp://127.0.0.1:8786"])
+
+    assert outcome.exit_code == 2
+    assert "a scheduler needs --executor dask" in outcome.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_executor_is_refused_by_name():
+    from ehcp_kit.executors import ExecutorError, make_executor
+
+    with pytest.raises(ExecutorError, match="unknown executor 'slurm'"):
+        make_executor("slurm")

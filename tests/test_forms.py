@@ -478,3 +478,20 @@ def test_a_timescale_the_choices_cannot_express_stays_as_the_authors_wording(wor
 
     assert form.timescale.kind.value == "wording"
     assert form.outcome().timescale == wording
+
+
+@pytest.mark.parametrize("typed", ["Waits\x85then answers", "Waits\x85then answers " * 6,
+                                   "bell\x07ringing"])
+def test_an_edit_holding_characters_yaml_reads_as_line_breaks_saves_and_reopens(tmp_path,
+                                                                               typed):
+    shutil.copyfile(EXAMPLE_PLANS[0], tmp_path / "plan.yaml")
+    form = PlanForm(tmp_path)
+    form.open("plan.yaml")
+    form.needs.rows[0].description.value = typed
+
+    saved = form.save()
+
+    assert load_plan(saved).needs[0].description == typed.strip()
+    again = PlanForm(tmp_path)
+    assert again.open("plan.yaml") is not None
+    assert again.save() == saved

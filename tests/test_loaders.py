@@ -735,3 +735,92 @@ def test_merged_cells_are_found_when_their_tag_spans_two_reads_of_the_sheet():
     found = [message.split(" are merged")[0] for _, message in _merged_cells(table, "needs",
                                                                                Sheet())]
     assert found == ["cells A2:A4", "cells B7:C7"]
+
+
+def test_a_csv_row_split_by_an_unquoted_comma_fails_its_child_naming_the_row(tmp_path):
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets([
+        ["X1", "Ann Test", "2016-01-01", "2026-03-12"],
+        ["X2", "Bea Test", "2016-01-01", "2026-03-12"],
+    ]))
+    (folder / "needs.csv").write_text("child_id,need_id,area,description\n"
+                                      "X1,N1,SEMH,Finds noise hard, and crowds\n"
+                                      "X2,N1,SEMH,Finds noise hard\n", encoding="utf-8")
+    first, second = load_batch(folder)
+
+    assert first.plan is None
+    assert first.problems == [(Location("export/needs.csv", None, 2),
+                               "the row has 5 values but the header row names 4 columns; a "
+                               "comma inside a value must be inside double quotes")]
+    assert second.plan is not None
+
+
+def test_a_value_in_a_workbook_column_with_no_header_fails_its_child(tmp_path):
+    sheets = minimal_sheets([["X1", "Ann Test", "2016-01-01", "2026-03-12"],
+                             ["X2", "Bea Test", "2016-01-01", "2026-03-12"]])
+    sheets["needs"] = [["child_id", "need_id", None, "area"], ["X1", "N1", "SEMH?", "SEMH"],
+                       ["X2", "N1", None, "SEMH", None, "note"]]
+    first, second = load_batch(write_workbook(tmp_path / "unheaded.xlsx", sheets))
+
+    assert problems_by_child([first, second]) == {
+        "X1": ["unheaded.xlsx, sheet 'needs', row 2: column C holds a value but has no "
+               "header; name the column or clear it"],
+        "X2": ["unheaded.xlsx, sheet 'needs', row 3: column F holds a value but has no "
+               "header; name the column or clear it"],
+    }
+
+
+def test_the_status_and_section_codes_are_read_in_any_case(tmp_path):
+    sheets = minimal_sheets([])
+    sheets["children"] = [["child_id", "name", "date_of_birth", "plan_date", "status"],
+                          ["X1", "Ann Test", "2016-01-01", "2026-03-12", "Final "]]
+    sheets["needs"].append(["X1", "N1", "SEMH"])
+    sheets["provision"] = [["child_id", "provision_id", "what", "section", "need_ids"],
+                           ["X1", "P1", "Speech and language therapy", "g", "N1"]]
+    [child] = load_batch(write_workbook(tmp_path / "cases.xlsx", sheets))
+
+    assert (child.plan.status, child.plan.provision[0].section) == ("final", "G")
+
+
+def test_text_holding_characters_yaml_reads_as_line_breaks_survives_a_round_trip(tmp_path):
+    # U+0085 turns up where text from a Windows program was decoded as Latin-1 ("…").
+    awkward = ["Waits\x85then answers", "line\u2028separator", "bell\x07ringing"]
+    plan = Plan.model_validate({
+        "child": {"id": "RT-2", "name": "Ann Test", "date_of_birth": "2012-02-28",
+                  "aspirations": awkward},
+        "plan_date": "2026-03-12",
+    })
+    copy = tmp_path / "awkward.yaml"
+    copy.write_text(plan_to_yaml(plan), encoding="utf-8")
+    assert load_plan(copy).child.aspirations == awkward
+
+
+def test_a_csv_file_named_like_a_misspelt_sheet_is_refused_not_ignored(tmp_path):
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets([]))
+    (folder / "step.csv").write_text("child_id,outcome_id,text\n", encoding="utf-8")
+    (folder / "notes.csv").write_text("anything\n", encoding="utf-8")  # not like any sheet
+    with pytest.raises(DataError) as raised:
+        load_batch(folder)
+    assert str(raised.value) == ("export/steps.csv: the file 'step.csv' is not one the loader "
+                                 "reads: is it steps.csv, misspelt? Rename it, or move it out "
+                                 "of the folder")
+
+
+def test_a_sheet_named_like_a_misspelt_sheet_is_refused_not_ignored(tmp_path):
+    sheets = minimal_sheets([["X1", "Ann Test", "2016-01-01", "2026-03-12"]])
+    sheets["Success criterion"] = [["child_id", "outcome_id"]]
+    sheets["Notes"] = [["Exported on Monday"]]
+    with pytest.raises(DataError) as raised:
+        load_batch(write_workbook(tmp_path / "typo.xlsx", sheets))
+    assert str(raised.value) == (
+        "typo.xlsx, sheet 'success_criteria': the sheet 'Success criterion' is not one the "
+        "loader reads: is it the 'success_criteria' sheet, misspelt? Rename it, or delete it")
+
+
+def test_plan_files_in_a_folder_of_csv_sheets_are_refused_not_ignored(tmp_path):
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets([]))
+    shutil.copyfile(EXAMPLES / "plans" / "good-primary.yaml", folder / "good-primary.yaml")
+    with pytest.raises(DataError) as raised:
+        load_batch(folder)
+    assert str(raised.value) == (
+        "export: the folder holds plan files (good-primary.yaml) as well as children.csv; the "
+        "plan files would be ignored, so keep them in a folder of their own")

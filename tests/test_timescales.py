@@ -355,3 +355,8 @@ def test_an_age_in_months_that_lands_on_a_missing_day_falls_on_the_next_day():
                                     "by the end of Yr 6"])
 def test_common_shorthands_for_key_stages_and_years_are_recognised(phrase):
     assert resolved(phrase) == date(2028, 7, 31)
+
+
+@pytest.mark.parametrize("name", ["Łukasz", "Élodie", "محمد", "李思远"])
+def test_an_age_is_found_after_a_name_in_any_script(name):
+    assert resolved(f"by the time {name} is 16") == date(2033, 8, 31)

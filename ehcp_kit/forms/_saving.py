@@ -25,6 +25,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.emitter import RoundTripEmitter
+from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
@@ -136,7 +137,10 @@ def plan_yaml(plan: Plan, original: str | None = None) -> str:
     after = plan.model_dump(mode="json", exclude_defaults=True)
 
     round_trip = _round_trip()
-    document = round_trip.load(text)
+    try:
+        document = round_trip.load(text)
+    except RuamelError:  # PyYAML read it, ruamel.yaml cannot: write the plan afresh
+        return plan_to_yaml(plan)
     if not isinstance(document, CommentedMap):
         return plan_to_yaml(plan)
     _merge_mapping(document, before, after)
@@ -319,6 +323,8 @@ def _fresh(value: Any, like: Any = None) -> Any:
 
 def _text(value: str, like: Any) -> Any:
     """Text in the plans' style: a block for several lines, folded when long, else plain."""
+    if _needs_escapes(value):
+        return DoubleQuotedScalarString(value)
     if "\n" in value:
         return LiteralScalarString(value)
     if len(value) > _FOLD_WIDTH and not _has_awkward_spaces(value):
@@ -328,6 +334,14 @@ def _text(value: str, like: Any) -> Any:
     if _read_as(value) != "tag:yaml.org,2002:str":
         return DoubleQuotedScalarString(value)
     return value
+
+
+def _needs_escapes(value: str) -> bool:
+    # YAML reads U+0085, U+2028 and U+2029 as line breaks and forbids most control
+    # characters outside double quotes, where they can be written as escapes.
+    return any(character in "\x85\u2028\u2029"
+               or (not character.isprintable() and character not in "\n\t")
+               for character in value)
 
 
 def _has_awkward_spaces(value: str) -> bool:
