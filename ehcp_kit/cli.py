@@ -67,6 +67,9 @@ def check(
     given = [value is not None for value in (path, outcome_text, provision_text)]
     if sum(given) != 1:
         raise click.UsageError("give exactly one of PATH, --outcome or --provision")
+    statement = outcome_text if outcome_text is not None else provision_text
+    if statement is not None and not statement.strip():
+        raise click.UsageError("the statement is empty: give the words to check")
     if (dob is None) != (plan_date is None):
         raise click.UsageError("--dob and --plan-date go together")
     try:

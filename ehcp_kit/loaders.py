@@ -331,7 +331,7 @@ def _validate(
             if not detail["loc"] and detail["type"] == "value_error":
                 whole_plan_messages.extend(str(detail["ctx"]["error"]).split("; "))
             else:
-                problems.append((where(detail["loc"]), _explain(detail)))
+                problems.append((where(detail["loc"]), _withhold_personal(detail)))
 
     link_problems = [(where(at), message) for at, message in _link_problems(data)]
     problems.extend(link_problems)
@@ -388,11 +388,10 @@ def _link_problems(data: dict[str, Any]) -> list[tuple[DataPath, str]]:
 def _age_problems(birth: date, plan_date: date) -> list[str]:
     """A date of birth no plan dated ``plan_date`` can have (often a placeholder date)."""
     if birth >= plan_date:
-        return [f"date of birth {birth.isoformat()!r} is not before the plan date "
-                f"{plan_date.isoformat()!r}"]
+        return [f"the date of birth is not before the plan date {plan_date.isoformat()!r}"]
     age = age_on(birth, plan_date)
     if age > MAX_AGE:
-        return [f"date of birth {birth.isoformat()!r} makes the young person {age} on the "
+        return [f"the date of birth makes the young person older than {MAX_AGE} on the "
                 f"plan date; a plan ends with the school year in which they turn {MAX_AGE}"]
     return []
 
@@ -416,6 +415,20 @@ def _show(value: Any) -> str:
         value = value.isoformat()
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+# The fields whose values are a child's personal data: a fault in them is explained
+# without repeating the value, because reasons go to the console and into summary.csv,
+# which holds every child of the batch.
+_PERSONAL_FIELDS = {("child", "name"), ("child", "date_of_birth")}
+
+
+def _withhold_personal(detail: Any) -> str:
+    """:func:`_explain`, with the value left out when it is a name or date of birth."""
+    message = _explain(detail)
+    if tuple(detail["loc"][:2]) in _PERSONAL_FIELDS and detail.get("input") is not None:
+        message = message.replace(_show(detail["input"]), "the value given")
+    return message
 
 
 def _explain(detail: Any) -> str:

@@ -122,7 +122,7 @@ FAULTS = [
     ("BAD-LINKS", "provision", 3, "outcome_ids",
      "outcome 'O7' does not exist: it is not among this child's outcomes"),
     ("BAD-DATES", "children", 6, "date_of_birth",
-     "'31/02/2015' is not a date: day is out of range for month"),
+     "the value given is not a date: day is out of range for month"),
     ("BAD-DATES", "children", 6, "plan_date",
      "'next March' is not a date; write it as 2026-07-31 or 31/07/2026"),
     ("BAD-DATES", "needs", 7, "area", "unknown area of need 'Emotional'; expected one of "
@@ -289,8 +289,8 @@ def test_a_number_in_a_date_column_is_not_taken_for_a_date(tmp_path):
     })
     [child] = load_batch(workbook)
     assert [f"{where}: {what}" for where, what in child.problems] == [
-        "serial.xlsx, sheet 'children', row 2, column 'date_of_birth': 42000 is not a date; "
-        "write it as 2026-07-31 or 31/07/2026"
+        "serial.xlsx, sheet 'children', row 2, column 'date_of_birth': the value given is not "
+        "a date; write it as 2026-07-31 or 31/07/2026"
     ]
 
 
@@ -343,7 +343,7 @@ def test_every_fault_in_a_plan_file_is_named_with_its_field():
     assert [(where.field, what) for where, what in raised.value.problems] == [
         ("child.id", "'../escape' is not a usable id: use 1-64 letters, digits, '.', '_' or "
                      "'-', starting with a letter or digit"),
-        ("child.date_of_birth", "'31/02/2015' is not a date: day is out of range for month"),
+        ("child.date_of_birth", "the value given is not a date: day is out of range for month"),
         ("child.nickname", "'nickname' is not a field of the plan; check its spelling and "
                            "where it sits"),
         ("needs[0].area", "unknown area of need 'Cognitive'; expected one of 'Communication "
@@ -643,9 +643,9 @@ def test_a_time_of_day_in_a_date_cell_is_named_as_the_spreadsheet_shows_it(tmp_p
     ]))
     assert problems_by_child(load_batch(workbook)) == {
         "X1": ["times.xlsx, sheet 'children', row 2, column 'date_of_birth': "
-               "'2016-01-01T10:30:00' carries a time of day; give a date"],
-        "X2": ["times.xlsx, sheet 'children', row 3, column 'date_of_birth': '10:30:00' is a "
-               "time of day, not a date"],
+               "the value given carries a time of day; give a date"],
+        "X2": ["times.xlsx, sheet 'children', row 3, column 'date_of_birth': the value given "
+               "is a time of day, not a date"],
     }
 
 
@@ -655,7 +655,7 @@ def test_an_impossible_date_in_iso_form_is_refused_with_the_reason(tmp_path):
     ]))
     [child] = load_batch(folder)
     assert child.problems == [(Location("export/children.csv", None, 2, "date_of_birth"),
-                               "'2017-13-01' is not a date: month must be in 1..12")]
+                               "the value given is not a date: month must be in 1..12")]
 
 
 def test_a_csv_file_that_is_not_utf8_names_its_line_and_how_to_save_it(tmp_path):
@@ -694,13 +694,14 @@ def test_an_empty_csv_file_is_refused_as_having_no_header_row(tmp_path):
 @pytest.mark.parametrize(
     ("date_of_birth", "message"),
     [
-        ("2030-01-01", "date of birth '2030-01-01' is not before the plan date '2026-03-12'"),
-        ("2026-03-12", "date of birth '2026-03-12' is not before the plan date '2026-03-12'"),
-        ("1900-01-01", "date of birth '1900-01-01' makes the young person 126 on the plan "
+        ("2030-01-01", "the date of birth is not before the plan date '2026-03-12'"),
+        ("2026-03-12", "the date of birth is not before the plan date '2026-03-12'"),
+        ("1900-01-01", "the date of birth makes the young person older than 25 on the plan "
                        "date; a plan ends with the school year in which they turn 25"),
     ],
 )
 def test_a_date_of_birth_no_plan_could_have_is_refused(tmp_path, date_of_birth, message):
+    """The message leaves the date out: reasons reach summary.csv, shared by the batch."""
     folder = write_csv_folder(tmp_path / "export", minimal_sheets([
         ["X1", "Ann Test", date_of_birth, "2026-03-12"],
     ]))
@@ -824,3 +825,22 @@ def test_plan_files_in_a_folder_of_csv_sheets_are_refused_not_ignored(tmp_path):
     assert str(raised.value) == (
         "export: the folder holds plan files (good-primary.yaml) as well as children.csv; the "
         "plan files would be ignored, so keep them in a folder of their own")
+
+
+def test_a_fault_in_a_name_or_date_of_birth_is_explained_without_repeating_the_value(
+    tmp_path,
+):
+    """Fault reasons go to the console and to summary.csv, which holds every child."""
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets([
+        ["X1", "Ann Test", "31st Jully 2017", "2026-03-12"],
+        ["X2", "Bea Test", "1890-05-05", "2026-03-12"],
+    ]))
+
+    children = load_batch(folder)
+
+    reasons = [message for child in children for _, message in child.problems]
+    assert reasons == [
+        "the value given is not a date; write it as 2026-07-31 or 31/07/2026",
+        "the date of birth makes the young person older than 25 on the plan date; a plan "
+        "ends with the school year in which they turn 25",
+    ]

@@ -803,3 +803,12 @@ def test_check_reports_provision_hours_per_child_and_area_in_text_and_json():
         "by_item": {"F1": 29.25, "F2": 195.0, "F3": 13.0},
         "unquantified": [],
     }
+
+
+@pytest.mark.parametrize("option", ["--outcome", "--provision"])
+@pytest.mark.parametrize("text", ["", "   "])
+def test_cli_check_refuses_an_empty_statement(option, text):
+    result = CliRunner().invoke(main, ["check", option, text])
+
+    assert result.exit_code == 2
+    assert "the statement is empty" in result.output

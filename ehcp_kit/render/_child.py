@@ -26,7 +26,7 @@ from ..errors import TimescaleError
 from ..plan import Plan
 from ..timescales import find_timescale
 from ._branding import Branding, as_branding
-from ._context import branding_context, clean_text
+from ._context import branding_context, clean_text, page_reference
 
 __all__ = ["PLAIN_WORDS", "plain_words", "render_my_outcomes_html", "short_sentences"]
 
@@ -97,7 +97,6 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December",
 )
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I'll|I've|me|my|myself)\b")
 # A clause that opens a sentence and only says when: "By July 2028, ".
 _OPENING_TIME = re.compile(r"^\s*(?:by|before|within|in|at|over|when|from)\b[^,.;]{1,80}?,\s+",
                            re.I)
@@ -190,7 +189,6 @@ def my_outcomes_context(plan: Plan, branding: Branding) -> dict[str, Any]:
         outcomes.append({
             "number": number,
             "id": outcome.id,
-            "first_person": bool(_FIRST_PERSON.search(outcome.text)),
             "sentences": _readable(outcome.text, drop_opening_time=True),
             "when": _when(plan, outcome),
             "success": [" ".join(_readable(c.what_success_looks_like))
@@ -202,11 +200,10 @@ def my_outcomes_context(plan: Plan, branding: Branding) -> dict[str, Any]:
                 _label(c.who_measures) for c in criteria if c.who_measures)),
         })
 
-    status = plan.status
     return {
         "child": {"id": plan.child.id, "name": clean_text(plan.child.name)},
-        "status": status,
-        "reference": f"Reference {plan.child.id}" + (" · Draft" if status == "draft" else ""),
+        "status": plan.status,
+        "reference": page_reference(plan),
         "branding": branding_context(branding, plan),
         "aspirations": [" ".join(_readable(text)) for text in plan.child.aspirations],
         "outcomes": outcomes,

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "appendix_context", "branding_context", "clean_text", "document_context", "long_date",
-    "plan_context",
+    "page_reference", "plan_context",
 ]
 
 _MONTHS = (
@@ -159,12 +159,16 @@ def document_context(
     ``{% if appendix %}``; the quality checks run only when it is.
     """
     context = plan_context(plan)
-    # What the page header says: the child's reference, never their name.
-    context["reference"] = f"Reference {plan.child.id}" + (
-        " · Draft" if plan.status == "draft" else "")
+    context["reference"] = page_reference(plan)
     context["branding"] = branding_context(branding, plan)
     context["appendix"] = appendix_context(plan, config) if appendix else None
     return context
+
+
+def page_reference(plan: Plan) -> str:
+    """What every page header says beside the authority: the child's reference, never
+    their name, and whether the plan is still a draft."""
+    return f"Reference {plan.child.id}" + (" · Draft" if plan.status == "draft" else "")
 
 
 def branding_context(branding: Branding, plan: Plan) -> dict[str, Any]:
