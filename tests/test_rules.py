@@ -812,3 +812,11 @@ def test_cli_check_refuses_an_empty_statement(option, text):
 
     assert result.exit_code == 2
     assert "the statement is empty" in result.output
+
+
+def test_weekend_days_count_as_a_frequency_and_care_workers_as_deliverers():
+    """Social care provision (H1, H2) often happens at weekends and is done by care workers."""
+    text = "A care worker will help Sam dress for 30 minutes every Saturday and Sunday."
+
+    assert check_provision(text) == []
+    assert parse_frequency(text).minutes_per_week == 60

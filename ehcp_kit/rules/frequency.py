@@ -76,7 +76,7 @@ _PERIOD_ALONE = _compile(
     r"|\b(?:every|each)\s+(morning|afternoon|lunchtime|break\s*time)\b"
 )
 # Named school days: "each Monday", "on Tuesdays and Thursdays" (a day a week each).
-_DAY = r"(?:monday|tuesday|wednesday|thursday|friday)"
+_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _WEEKDAYS = _compile(
     rf"\b(?:every|each)\s+{_DAY}(?:\s*(?:,|and|&)\s*{_DAY})*\b"
     rf"|\bon\s+{_DAY}s(?:\s*(?:,|and|&)\s*{_DAY}s)*\b"

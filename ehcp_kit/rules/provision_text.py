@@ -126,7 +126,7 @@ _ROLE = _compile(
     r"SLTs?|OTs?|(?:educational\s+|clinical\s+)?psychologists?|EPs?|ELSAs?|(?:learning\s+)?"
     r"mentors?|key\s*workers?|key\s+(?:adult|person)|tutors?|coach(?:es)?|nurses?|doctors?|"
     r"paediatricians?|counsell?ors?|practitioners?|specialists?|advis[eo]rs?|instructors?|"
-    r"lecturers?|(?:support|social|youth|family)\s+workers?|personal\s+assistants?|carers?|"
+    r"lecturers?|(?:support|social|youth|family|care|key)\s+workers?|personal\s+assistants?|carers?|"
     r"intervenors?|QTVIs?|QToDs?|ToDs?|habilitation\s+\w+|clinicians?|psychiatrists?|"
     r"dietitians?|audiologists?|interpreters?|communicators?|consultants?|"
     r"(?:SEND|SEN|autism|pastoral|literacy|inclusion|mental\s+health)\s+lead|"
