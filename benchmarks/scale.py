@@ -4,7 +4,8 @@ One run, on one set of synthetic children (the bundled example export copied und
 ids by ``benchmarks/synthetic.py``; nothing is committed), prints:
 
 - children per second for a plain sequential ``papermill.execute_notebook`` loop, for
-  ``ehcp-kit batch`` with notebooks and for ``--no-notebook``, with the ratios;
+  ``ehcp-kit batch`` with notebooks and for ``--no-notebook`` (with the default Word and
+  HTML documents, and with HTML only), with the ratios;
 - the peak memory of the whole process tree of each batch (the command, its workers,
   their kernel zygotes and kernels), as the sum of each process's proportional set size
   (PSS: shared pages divided among the processes sharing them), sampled every 0.2 s;
@@ -141,7 +142,10 @@ def main() -> None:
         print(f"\nplain papermill loop, timed on the first {loop_count} children: "
               f"{loop_seconds:.1f} s, {loop_rate:.2f} children/s")
 
-        modes = [("--no-notebook", ["--no-notebook", "--jobs", str(args.jobs)])]
+        modes = [
+            ("--no-notebook", ["--no-notebook", "--jobs", str(args.jobs)]),
+            ("  html only", ["--no-notebook", "--formats", "html", "--jobs", str(args.jobs)]),
+        ]
         if not args.skip_notebooks:
             modes.insert(0, ("notebooks", ["--jobs", str(args.jobs)]))
         rates = {}
@@ -149,7 +153,7 @@ def main() -> None:
               f"{'x loop':>8}{'peak MiB':>10}{'failed':>8}")
         for name, options in modes:
             for size in sizes:
-                out = scratch / f"out-{name.strip('-')}-{size}"
+                out = scratch / f"out-{len(rates)}"
                 seconds, peak, _ = timed_batch(exports[size], out, options)
                 rate = size / seconds
                 rates[name, size] = rate

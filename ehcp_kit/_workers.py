@@ -255,6 +255,9 @@ def _run_notebook(task: ChildTask, target: Path, following: ChildTask | None):
     # a stopped batch never leaves a half-written audit record.
     handle, partial = tempfile.mkstemp(prefix=".plan-", suffix=".ipynb", dir=target)
     os.close(handle)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(partial, 0o666 & ~mask)  # as readable as any new file, not mkstemp's 0600
     final = target / "plan.ipynb"
     try:
         executed = papermill.execute_notebook(

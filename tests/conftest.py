@@ -23,12 +23,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright, with a fresh empty profile for the session.
+    """Debian's Chromium driven by Playwright, with a fresh empty profile for the module.
 
     Playwright never downloads a browser here: it starts ``/usr/bin/chromium``, which
-    ``scripts/setup.sh`` installs with apt.
+    ``scripts/setup.sh`` installs with apt. It is closed at the end of each test module,
+    so the tests that check a batch leaves no process behind never see it.
     """
     if not CHROMIUM.exists() or shutil.which("chromium") is None:
         pytest.fail("Debian's chromium is not installed: run `bash scripts/setup.sh` as root")
