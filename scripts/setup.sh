@@ -25,6 +25,10 @@ declare -A wanted=(
 if [ "${EHCP_KIT_PREVIEWS:-}" = 1 ]; then
     wanted[libreoffice-writer-nogui]=/usr/bin/soffice
 fi
+# npm installs the bundled JavaScript (below); Debian's npm brings Node.js with it.
+if ! command -v npm >/dev/null 2>&1; then
+    wanted[npm]=/usr/bin/npm
+fi
 missing=()
 for package in "${!wanted[@]}"; do
     marker=${wanted[$package]}
