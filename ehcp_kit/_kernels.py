@@ -78,11 +78,12 @@ def notebook_imports(cells_source: list[str]) -> list[str]:
 class Zygote:
     """The worker's handle on its zygote process: ask it for a kernel, stop it."""
 
-    def __init__(self, preload: list[str]) -> None:
+    def __init__(self, preload: list[str], sockets: Path | None = None) -> None:
         self._lock = threading.Lock()
         self._ready = False
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ehcp_kit._zygote", *preload],
+            [sys.executable, "-m", "ehcp_kit._zygote",
+             *([f"--sockets={sockets}"] if sockets else []), *preload],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -145,7 +146,7 @@ class ReadyClient(AsyncKernelClient):
         deadline = time.monotonic() + (timeout if timeout is not None else STARTUP_TIMEOUT)
         while True:
             request = self.kernel_info()
-            reply = await self._message(self.shell_channel, request, "kernel_info_reply", 1.0)
+            reply = await self._message(self.shell_channel, request, "kernel_info_reply", 0.5)
             # IOPub may have connected only after the kernel spoke: then ask again.
             idle = reply is not None and await self._message(
                 self.iopub_channel, request, "status", 0.5
@@ -346,6 +347,7 @@ class KernelSupply:
 
     async def _start(self, cwd: str) -> AsyncKernelManager:
         self._count += 1
+        self._sockets.mkdir(exist_ok=True)  # a zygote that stopped took it away
         km = ChildKernelManager(
             kernel_name=self.kernel_name,
             transport="ipc",
@@ -394,6 +396,6 @@ class KernelSupply:
     def _zygote_for_use(self) -> Zygote:
         if self._zygote is None or not self._zygote.alive:
             started = time.perf_counter()
-            self._zygote = Zygote(self.preload)
+            self._zygote = Zygote(self.preload, self._sockets)
             logger.debug("kernel zygote started in %.2f s", time.perf_counter() - started)
         return self._zygote

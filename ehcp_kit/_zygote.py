@@ -46,7 +46,14 @@ KERNEL_MODULES = [
 
 
 def main(argv: list[str]) -> int:
-    """Import ``argv``'s modules, then fork one kernel per request until input closes."""
+    """Import ``argv``'s modules, then fork one kernel per request until input closes.
+
+    ``--sockets=FOLDER`` first names the folder of the kernels' IPC sockets, which the
+    zygote removes as it exits, so that none is left even when its worker was killed.
+    """
+    sockets = None
+    if argv and argv[0].startswith("--sockets="):
+        sockets = argv.pop(0).removeprefix("--sockets=")
     owner = os.getppid()
     _die_with_parent(signal.SIGTERM, owner)
     replies = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
@@ -64,7 +71,7 @@ def main(argv: list[str]) -> int:
 
     kernels: set[int] = set()
     signal.signal(signal.SIGCHLD, lambda *_: _reap(kernels))
-    signal.signal(signal.SIGTERM, lambda *_: _stop(kernels))
+    signal.signal(signal.SIGTERM, lambda *_: _stop(kernels, sockets))
     replies.write(json.dumps({"ready": os.getpid()}) + "\n")
 
     for line in sys.stdin:
@@ -76,7 +83,7 @@ def main(argv: list[str]) -> int:
             continue
         kernels.add(pid)
         replies.write(json.dumps({"pid": pid}) + "\n")
-    _stop(kernels)
+    _stop(kernels, sockets)
     return 0
 
 
@@ -126,13 +133,17 @@ def _reap(kernels: set[int]) -> None:
         kernels.discard(pid)
 
 
-def _stop(kernels: set[int]) -> None:
+def _stop(kernels: set[int], sockets: str | None = None) -> None:
     """Kill every kernel still running (each leads its own process group), then exit."""
     for pid in list(kernels):
         try:
             os.killpg(pid, signal.SIGKILL)
         except OSError:
             pass
+    if sockets:
+        import shutil
+
+        shutil.rmtree(sockets, ignore_errors=True)
     os._exit(0)
 
 
