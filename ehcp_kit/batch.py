@@ -275,6 +275,7 @@ def _tasks(loaded, out: Path, order, skipped, manifest, recipe, force, **setting
             row.reason = "; ".join(f"{where}: {what}" for where, what in child.problems)
             logger.warning("child %s not loaded: data faults", child.child_id)
             order.append(row)
+            _remove_old_documents(out, child.child_id)
             continue
         if child.child_id in seen:
             row.reason = f"child id {child.child_id!r} appears more than once in the input"
@@ -294,6 +295,7 @@ def _tasks(loaded, out: Path, order, skipped, manifest, recipe, force, **setting
         if previous is not None and previous.is_current(folder, text_digest(plan_json), recipe):
             skipped.add(child.child_id)
             continue
+        _remove_old_documents(out, child.child_id)
         yield _Pending(
             ChildTask(child.child_id, plan_json, str(folder), **settings),
             source=child.source,
@@ -301,6 +303,22 @@ def _tasks(loaded, out: Path, order, skipped, manifest, recipe, force, **setting
             outcomes=len(child.plan.outcomes),
             provision=len(child.plan.provision),
         )
+
+
+def _remove_old_documents(out: Path, child_id: str) -> None:
+    """Remove a child's documents from an earlier run before the child is made again.
+
+    Whatever happens to the child in this run, nothing is left in its folder that could
+    be sent out as current when its data has since failed or changed.
+    """
+    from .render import DOCUMENT_FILES
+
+    try:
+        folder = _child_folder(out, child_id)
+    except EhcpKitError:
+        return
+    for name in (*DOCUMENT_FILES.values(), "plan.ipynb"):
+        (folder / name).unlink(missing_ok=True)
 
 
 @dataclass

@@ -271,7 +271,7 @@ def _draw(chart: Chart):
     """A matplotlib figure of the chart's table: bars, each labelled with its number."""
     from matplotlib.figure import Figure
 
-    rows = chart.rows or [["(none)", 0]]
+    rows = chart.rows or [["(none)", *[0] * (len(chart.columns) - 1)]]
     labels = [str(row[0]) for row in rows]
     series = chart.columns[1:]
     horizontal = chart.slug in ("rules", "areas")

@@ -261,3 +261,29 @@ def test_notebook_shows_the_findings_and_uses_the_authority_word_template(tmp_pa
     assert "outcomes[O1].text  E102 [warning] unmeasurable" in printed
     assert "E311 [error] timescale-past" in printed
     assert "provision: 40 hours a year (Cognition and learning: 40)" in printed
+
+
+def test_a_child_whose_data_now_fails_keeps_no_documents_from_an_earlier_run(tmp_path):
+    """Old documents left beside a failed row could be sent out as if they were current."""
+    good = plan_record("C-OLD", "Idris", "By July 2028, Idris will read 40 words.")
+    out = tmp_path / "out"
+    run_batch(write_plans(tmp_path / "in", [good]), out, use_notebook=False)
+    assert (out / "C-OLD" / "plan.docx").exists()
+
+    good["child"]["date_of_birth"] = "not a date"
+    result = run_batch(write_plans(tmp_path / "in", [good]), out, use_notebook=False)
+
+    assert result.children[0].status == "failed"
+    assert list((out / "C-OLD").iterdir()) == []
+
+
+def test_a_batch_in_which_every_child_fails_still_writes_its_dashboard(tmp_path):
+    bad = plan_record("C-BAD", "Idris", "By July 2028, Idris will read 40 words.")
+    bad["child"]["date_of_birth"] = "not a date"
+    out = tmp_path / "out"
+
+    run_batch(write_plans(tmp_path / "in", [bad]), out, use_notebook=False)
+
+    page = BeautifulSoup((out / "dashboard.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.find("h1") is not None
+    assert "failed" in page.get_text()
