@@ -44,7 +44,6 @@ def docx_bytes(
     its own look and can use the branding's values (``branding.name``, ``branding.logo``).
     """
     from docxtpl import DocxTemplate
-    from jinja2 import Environment, StrictUndefined
 
     from ._branding import default_branding
 
@@ -64,12 +63,9 @@ def docx_bytes(
     if appendix and template is not None:
         _warn_without_appendix(document, template)
 
-    # A misspelt variable in an authority's template fails loudly instead of leaving a
-    # blank in a legal document.
-    environment = Environment(undefined=StrictUndefined)
     # XXX: docxtpl turns a literal "{_{" in a value into "{{" after rendering; no plan
     # text is expected to hold it, so it is left alone.
-    document.render(context, jinja_env=environment, autoescape=True)
+    document.render(context, jinja_env=_environment(), autoescape=True)
 
     _set_properties(document, context)
     if template is None:
@@ -78,6 +74,37 @@ def docx_bytes(
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+_ENVIRONMENT = None
+
+
+def _environment():
+    """The one Jinja environment of this process for Word templates.
+
+    A misspelt variable in an authority's template fails loudly (``StrictUndefined``)
+    instead of leaving a blank in a legal document. docxtpl compiles each part of the
+    template afresh on every render, which is half the cost of a document; the parts are
+    the same for every child, so their compiled form is kept, keyed by their text.
+    """
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        from jinja2 import Environment, StrictUndefined
+
+        class _CompiledOnce(Environment):
+            compiled: dict = {}
+
+            def from_string(self, source, globals=None, template_class=None):
+                if globals or template_class or not isinstance(source, str):
+                    return super().from_string(source, globals, template_class)
+                if source not in self.compiled:
+                    if len(self.compiled) >= 32:  # a few templates in one run, not many
+                        self.compiled.clear()
+                    self.compiled[source] = super().from_string(source)
+                return self.compiled[source]
+
+        _ENVIRONMENT = _CompiledOnce(undefined=StrictUndefined, autoescape=True)
+    return _ENVIRONMENT
 
 
 def _logo_image(document, logo: Logo):
