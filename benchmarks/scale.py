@@ -42,24 +42,12 @@ BATCH = [sys.executable, "-c", "from ehcp_kit.cli import main; main()", "batch"]
 
 def plain_loop(export: Path, count: int, out: Path) -> float:
     """Seconds for one papermill.execute_notebook call per child, one after another."""
-    import papermill
+    from batch import plain_loop as papermill_loop
 
-    from ehcp_kit.batch import default_notebook
     from ehcp_kit.loaders import load_batch
 
     plans = [child.plan for child in load_batch(export) if child.plan is not None][:count]
-    started = time.perf_counter()
-    for plan in plans:
-        folder = out / plan.child.id
-        folder.mkdir(parents=True)
-        papermill.execute_notebook(
-            str(default_notebook()),
-            str(folder / "plan.ipynb"),
-            parameters={"plan_json": plan.model_dump_json(), "output_dir": str(folder)},
-            kernel_name="python3",
-            progress_bar=False,
-        )
-    return time.perf_counter() - started
+    return papermill_loop(plans, out)
 
 
 def tree_pss(root: int) -> int:

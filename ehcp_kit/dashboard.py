@@ -112,20 +112,12 @@ def dashboard_charts(summary: BatchSummary) -> list[Chart]:
 
 def write_dashboard(folder: str | os.PathLike[str]) -> Path:
     """Write ``folder/dashboard.html`` from the batch's summary files; returns its path."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
     from .batch import write_text_atomic
+    from .render._html import html_environment
 
     summary = load_batch_summary(folder)
     charts = dashboard_charts(summary)
-    environment = Environment(
-        loader=PackageLoader("ehcp_kit", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    page = environment.get_template("dashboard.html.j2").render(
+    page = html_environment().get_template("dashboard.html.j2").render(
         charts=[(chart, _safe(chart.svg())) for chart in charts],
         counts=Counter(row["status"] for row in summary.children),
         total=len(summary.children),
