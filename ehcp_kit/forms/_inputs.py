@@ -9,7 +9,8 @@ so Tab reaches each one.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -81,6 +82,24 @@ def heading(text: str, level: int = 3) -> widgets.HTML:
 def message(text: str = "") -> widgets.HTML:
     """A line of text for what an input refused or changed, read out when it changes."""
     return widgets.HTML(text, layout=widgets.Layout(margin="0 0 0 " + LABEL_WIDTH))
+
+
+class QuietEdits:
+    """A form that sets its own widgets without taking that for the user's edit.
+
+    Widgets report every change of value, whoever made it; while :meth:`quietly` is in
+    force, the form's handlers see ``_quiet`` and leave the change alone.
+    """
+
+    _quiet = False
+
+    @contextmanager
+    def quietly(self) -> Iterator[None]:
+        previous, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = previous
 
 
 class DateInput:

@@ -31,7 +31,16 @@ from ._feedback import (
     outcome_findings,
     resolve_outcome,
 )
-from ._inputs import FORM_STYLE, Choices, DateInput, RowList, dropdown, heading, text_input
+from ._inputs import (
+    FORM_STYLE,
+    Choices,
+    DateInput,
+    QuietEdits,
+    RowList,
+    dropdown,
+    heading,
+    text_input,
+)
 
 __all__ = ["FormError", "OutcomeBuilder", "OutcomeForm", "TimescaleInput"]
 
@@ -79,6 +88,14 @@ class FormError(EhcpKitError, ValueError):
         super().__init__("; ".join(self.problems))
 
 
+def validated(model, kind: str, item_id: str, problems: list[str], data: dict[str, Any]):
+    """``data`` as a ``model``, or a :class:`FormError` listing the form's problems."""
+    if problems:
+        label = f"{kind} {item_id.strip() or '(no id)'}"
+        raise FormError([f"{label}: {problem}" for problem in problems])
+    return model.model_validate(data)
+
+
 def _invalid(error: ValidationError, names: dict[str, str]) -> list[str]:
     """Pydantic's faults in the words of the form's labels."""
     problems = []
@@ -102,7 +119,7 @@ def _invalid(error: ValidationError, names: dict[str, str]) -> list[str]:
 # ---------------------------------------------------------------------------------------
 
 
-class TimescaleInput:
+class TimescaleInput(QuietEdits):
     """When the outcome falls due: chosen from the usual kinds, or in the author's words.
 
     The wording is what the plan keeps. Choosing a key stage, a year, an age, a month or
@@ -125,7 +142,6 @@ class TimescaleInput:
         self.choice_box = widgets.VBox([])
         self.widget = widgets.VBox([self.kind, self.choice_box, self.wording])
         self._listeners: list[Callable[[], None]] = []
-        self._quiet = False
 
         for picker in (self.kind, self.stage, self.year, self.age, self.month, self.month_year):
             picker.observe(self._on_choice, "value")
@@ -157,8 +173,7 @@ class TimescaleInput:
 
     def set(self, timescale: str, target_date: date | None) -> None:
         """Show a stored timescale, keeping its wording as written."""
-        self._quiet = True
-        try:
+        with self.quietly():
             self.wording.value = timescale
             if target_date is not None:
                 self.kind.value = "date"
@@ -166,8 +181,6 @@ class TimescaleInput:
             else:
                 self._follow(timescale)
             self._show_choices()
-        finally:
-            self._quiet = False
 
     def _changed(self) -> None:
         for listener in self._listeners:
@@ -179,23 +192,17 @@ class TimescaleInput:
             return
         wording = self._wording()
         if wording is not None:
-            self._quiet = True
-            try:
+            with self.quietly():
                 self.wording.value = wording
-            finally:
-                self._quiet = False
         self._changed()
 
     def _on_wording(self, change: dict[str, Any]) -> None:
         if self._quiet:
             return
-        self._quiet = True
-        try:
+        with self.quietly():
             if self.kind.value != "date":
                 self._follow(change["new"])
             self._show_choices()
-        finally:
-            self._quiet = False
         self._changed()
 
     def _wording(self) -> str | None:
@@ -317,7 +324,7 @@ class CriterionRow:
 # ---------------------------------------------------------------------------------------
 
 
-class OutcomeForm:
+class OutcomeForm(QuietEdits):
     """One outcome, with the checks' feedback beside it as it is typed.
 
     ``child`` gives the dates its timescale is resolved with; :meth:`set_needs` offers the
@@ -328,7 +335,6 @@ class OutcomeForm:
     def __init__(self, outcome_id: str = "O1", child: ChildDates | None = None) -> None:
         self._child = child or ChildDates()
         self._listeners: list[Callable[[], None]] = []
-        self._quiet = False
         self.findings: list[Finding] = []
 
         self.id = text_input("Outcome id", required=True, value=outcome_id)
@@ -396,16 +402,11 @@ class OutcomeForm:
         return problems
 
     def outcome(self) -> Outcome:
-        problems = self.problems()
-        if problems:
-            raise FormError([f"outcome {self.id.value.strip() or '(no id)'}: {problem}"
-                             for problem in problems])
-        return Outcome.model_validate(self.data())
+        return validated(Outcome, "outcome", self.id.value, self.problems(), self.data())
 
     def set(self, outcome: Outcome) -> None:
         """Show ``outcome`` in the form, replacing what was there."""
-        self._quiet = True
-        try:
+        with self.quietly():
             self.id.value = outcome.id
             self.text.value = outcome.text
             self.needs.value = outcome.need_ids
@@ -415,8 +416,6 @@ class OutcomeForm:
                                                   for area in outcome.preparing_for_adulthood]
             _fill(self.steps, outcome.steps)
             _fill(self.criteria, outcome.success_criteria)
-        finally:
-            self._quiet = False
         self._edited()
 
     # The plan around it.

@@ -25,7 +25,15 @@ from ..loaders import MAX_AGE, PLAN_SUFFIXES, _age_problems, load_plan
 from ..plan import Need, Plan
 from ..rules import Finding, check_plan
 from ._feedback import DATE_RULES, LINK_RULES, ChildDates, Part, feedback_html
-from ._inputs import FORM_STYLE, DateInput, RowList, dropdown, heading, text_input
+from ._inputs import (
+    FORM_STYLE,
+    DateInput,
+    QuietEdits,
+    RowList,
+    dropdown,
+    heading,
+    text_input,
+)
 from ._outcome import (
     FormError,
     OutcomeForm,
@@ -81,7 +89,7 @@ class NeedRow:
             need.id, need.area, need.description)
 
 
-class PlanForm:
+class PlanForm(QuietEdits):
     """A whole plan, section by section, with feedback and Open and Save.
 
     ``plans_dir`` is the folder plans are opened from and saved to (default: the folder
@@ -93,7 +101,6 @@ class PlanForm:
         self.plans_dir = Path(plans_dir or os.environ.get(PLANS_DIR_VARIABLE) or ".").resolve()
         self._original: str | None = None
         self._opened_name: str | None = None
-        self._quiet = False
         self.findings: list[Finding] = []
 
         self._build_file_section()
@@ -267,8 +274,7 @@ class PlanForm:
 
     def set(self, plan: Plan) -> None:
         """Show ``plan`` in the form, replacing everything that was there."""
-        self._quiet = True
-        try:
+        with self.quietly():
             child = plan.child
             self.child_id.value = child.id
             self.name.value = child.name
@@ -287,8 +293,6 @@ class PlanForm:
                 rows.clear()
                 for item in items:
                     rows.add().set(item)
-        finally:
-            self._quiet = False
         self._edited()
 
     # Files.

@@ -18,8 +18,8 @@ from ..plan import Need
 from ..provision import SECTIONS, Provision
 from ..rules import Finding
 from ._feedback import Part, feedback_html, provision_findings
-from ._inputs import Choices, dropdown, heading, text_input
-from ._outcome import FormError, _invalid
+from ._inputs import Choices, QuietEdits, dropdown, heading, text_input
+from ._outcome import _invalid, validated
 
 __all__ = ["ProvisionForm"]
 
@@ -33,7 +33,7 @@ _PARTS = {
 }
 
 
-class ProvisionForm:
+class ProvisionForm(QuietEdits):
     """One provision item, with the checks' feedback beside it as it is typed.
 
     :meth:`set_links` offers the plan's needs and outcomes; :meth:`provision` returns the
@@ -42,7 +42,6 @@ class ProvisionForm:
 
     def __init__(self, provision_id: str = "F1") -> None:
         self._listeners: list[Callable[[], None]] = []
-        self._quiet = False
         self.findings: list[Finding] = []
 
         self.id = text_input("Provision id", required=True, value=provision_id)
@@ -100,16 +99,11 @@ class ProvisionForm:
         return []
 
     def provision(self) -> Provision:
-        problems = self.problems()
-        if problems:
-            raise FormError([f"provision {self.id.value.strip() or '(no id)'}: {problem}"
-                             for problem in problems])
-        return Provision.model_validate(self.data())
+        return validated(Provision, "provision", self.id.value, self.problems(), self.data())
 
     def set(self, item: Provision) -> None:
         """Show ``item`` in the form, replacing what was there."""
-        self._quiet = True
-        try:
+        with self.quietly():
             self.id.value = item.id
             self.section.value = item.section
             for name, box in self.parts.items():
@@ -118,8 +112,6 @@ class ProvisionForm:
             self.resources_source.value = item.resources.source
             self.needs.value = item.need_ids
             self.outcomes.value = item.outcome_ids
-        finally:
-            self._quiet = False
         self._edited()
 
     def set_links(self, needs: Sequence[Need], outcome_ids: Sequence[str]) -> None:
