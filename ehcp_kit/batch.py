@@ -275,7 +275,10 @@ def _tasks(loaded, out: Path, order, skipped, manifest, recipe, force, **setting
             row.reason = "; ".join(f"{where}: {what}" for where, what in child.problems)
             logger.warning("child %s not loaded: data faults", child.child_id)
             order.append(row)
-            _remove_old_documents(out, child.child_id)
+            try:
+                _remove_old_documents(_child_folder(out, child.child_id))
+            except EhcpKitError:
+                pass  # an id that names no folder of this batch has no documents in it
             continue
         if child.child_id in seen:
             row.reason = f"child id {child.child_id!r} appears more than once in the input"
@@ -295,7 +298,7 @@ def _tasks(loaded, out: Path, order, skipped, manifest, recipe, force, **setting
         if previous is not None and previous.is_current(folder, text_digest(plan_json), recipe):
             skipped.add(child.child_id)
             continue
-        _remove_old_documents(out, child.child_id)
+        _remove_old_documents(folder)
         yield _Pending(
             ChildTask(child.child_id, plan_json, str(folder), **settings),
             source=child.source,
@@ -305,7 +308,7 @@ def _tasks(loaded, out: Path, order, skipped, manifest, recipe, force, **setting
         )
 
 
-def _remove_old_documents(out: Path, child_id: str) -> None:
+def _remove_old_documents(folder: Path) -> None:
     """Remove a child's documents from an earlier run before the child is made again.
 
     Whatever happens to the child in this run, nothing is left in its folder that could
@@ -313,10 +316,6 @@ def _remove_old_documents(out: Path, child_id: str) -> None:
     """
     from .render import DOCUMENT_FILES
 
-    try:
-        folder = _child_folder(out, child_id)
-    except EhcpKitError:
-        return
     for name in (*DOCUMENT_FILES.values(), "plan.ipynb"):
         (folder / name).unlink(missing_ok=True)
 
