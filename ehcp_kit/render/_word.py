@@ -1,14 +1,29 @@
 """The Word document of one child's outcomes section, from a docxtpl template.
 
-docxtpl (and python-docx, lxml under it) is imported only when a Word document is
-made, so that showing a plan in a notebook does not pay for it.
+docxtpl does the templating: it reads a Word document written with Jinja tags (the bundled
+template, or an authority's own) and turns each part of it into a Jinja template. Its
+usual cycle does all of that again for every document: open the package, patch and
+compile the parts, render them, parse the result back, then write and compress every
+part, the 350 kB of styles included. In a batch of thousands only the rendering differs
+from child to child, so a template is prepared once per process (:class:`_WordTemplate`):
+docxtpl patches and compiles its parts, the branding's colours and logo go in, and every
+part without template tags is written and compressed once into a base package. A child's
+document is the base package with that child's rendered parts added to it.
+
+docxtpl (and python-docx, lxml under it) is imported only when a Word document is made,
+so that showing a plan in a notebook does not pay for it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
+import re
+import threading
+import zipfile
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +42,24 @@ logger = logging.getLogger("ehcp_kit")
 DEFAULT_TEMPLATE = "outcomes.docx"
 LOGO_HEIGHT_MM = 10
 
+# The parts of a package docxtpl renders besides the main document.
+_HEADER = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+_FOOTER = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
+# The document properties docxtpl renders as templates (those python-docx holds as text).
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+# Template tags that change how many cells a table row has, which docxtpl then repairs.
+_CELL_TAGS = re.compile(r"\{%-?\s*(?:tc|colspan|hm|vm)\b")
+# The characters docxtpl turns into line, tab, paragraph and page breaks, and the
+# paragraphs it looks for them in.
+_LISTING_MARKS = "\t\a\n\f"
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# Zip entries carry this date, so the same plan always makes the same bytes.
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_PREPARED_TEMPLATES = 4  # a few templates in one process, not many
+
 
 def docx_bytes(
     plan: Plan,
@@ -43,37 +76,207 @@ def docx_bytes(
     branding's colours restyle the bundled template; an authority's own template keeps
     its own look and can use the branding's values (``branding.name``, ``branding.logo``).
     """
-    from docxtpl import DocxTemplate
-
     from ._branding import default_branding
 
     branding = branding or default_branding()
+    word = _prepared(template, branding)
+
+    context = document_context(plan, branding, appendix=appendix, config=config)
+    if appendix and template is not None and "appendix" not in word.names:
+        logger.warning("Word template %s has no appendix section; the quality appendix "
+                       "is in the HTML and PDF only", Path(template).name)
+    title = f"Education, Health and Care plan: outcomes for {context['child']['name']}"
+    return word.render(context, title)
+
+
+_CACHE: dict[tuple[str, Branding], _WordTemplate] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _prepared(template: str | os.PathLike[str] | None, branding: Branding) -> _WordTemplate:
+    """The template prepared for ``branding``, once per process for each file content.
+
+    The key is the file's content, not its name, so an authority's template edited
+    between two documents is read again.
+    """
     if template is None:
         source = resources.files("ehcp_kit").joinpath("templates", DEFAULT_TEMPLATE)
-        document = DocxTemplate(io.BytesIO(source.read_bytes()))
+        data = source.read_bytes()
     else:
         path = Path(template)
         if not path.is_file():
             raise FileNotFoundError(f"Word template {str(path)!r} does not exist")
-        document = DocxTemplate(path)
+        data = path.read_bytes()
 
-    context = document_context(plan, branding, appendix=appendix, config=config)
-    if branding.logo is not None:
-        context["branding"]["logo"] = _logo_image(document, branding.logo)
-    if appendix and template is not None:
-        _warn_without_appendix(document, template)
+    key = (f"{template is None}:{hashlib.sha256(data).hexdigest()}", branding)
+    with _CACHE_LOCK:
+        word = _CACHE.get(key)
+        if word is None:
+            if len(_CACHE) >= _PREPARED_TEMPLATES:
+                _CACHE.clear()
+            word = _CACHE[key] = _WordTemplate(data, branding, restyle=template is None)
+    return word
 
-    # XXX: docxtpl turns a literal "{_{" in a value into "{{" after rendering; no plan
-    # text is expected to hold it, so it is left alone.
-    document.render(context, jinja_env=_environment(), autoescape=True)
 
-    _set_properties(document, context)
-    if template is None:
-        _apply_colours(document, branding)
+@dataclass
+class _Part:
+    """One part of the package that holds template tags, compiled."""
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    name: str  # its name in the zip file: "word/header1.xml"
+    compiled: Any  # a jinja2.Template
+    logo: str  # the branding's logo as this part's drawing, or ""
+    body: bool = False  # the document's body, which goes between ``prefix`` and ``suffix``
+
+
+class _WordTemplate:
+    """A Word template made ready to render many children's documents quickly.
+
+    Everything here is docxtpl's and python-docx's own work, done once: patching each
+    part's XML into a Jinja template, restyling, adding the logo's image to the package.
+    What is left for each child is what docxtpl does after Jinja has run (line breaks
+    for newlines, table and picture-id repairs when the template needs them) and adding
+    the rendered parts to a copy of the base package.
+    """
+
+    def __init__(self, source: bytes, branding: Branding, *, restyle: bool) -> None:
+        from docxtpl import DocxTemplate
+        from jinja2 import meta
+
+        self._docxtpl = docxtpl = DocxTemplate(io.BytesIO(source))
+        docxtpl.render_init()
+        document = docxtpl.docx
+        if restyle:
+            _apply_colours(document, branding)
+
+        # The body: docxtpl renders the <w:body> element and puts it back in the document.
+        body = docxtpl.get_xml()
+        whole = docxtpl.xml_to_string(document.element)
+        start, end = whole.index("<w:body"), whole.rindex("</w:body>") + len("</w:body>")
+        self._prefix, self._suffix = _DECLARATION + whole[:start], whole[end:]
+        self._repair_tables = bool(_CELL_TAGS.search(body)) or _irregular_tables(docxtpl, body)
+        sources = [("word/document.xml", document.part, docxtpl.patch_xml(body), True)]
+
+        # Headers, footers and footnotes, rendered whole.
+        for part in document.part.package.iter_parts():
+            if part.content_type in (_HEADER, _FOOTER):
+                xml = docxtpl.get_part_xml(part)
+            elif part.content_type == _FOOTNOTES:
+                xml = part.blob.decode("utf-8")
+            else:
+                continue
+            sources.append((part.partname.lstrip("/"), part, docxtpl.patch_xml(xml), False))
+
+        environment = _environment()
+        self.names: set[str] = set()
+        self._parts: list[_Part] = []
+        for name, part, patched, is_body in sources:
+            self.names |= meta.find_undeclared_variables(environment.parse(patched))
+            logo = ""
+            if branding.logo is not None and re.search(r"\blogo\b", patched):
+                docxtpl.current_rendering_part = part
+                logo = _logo_image(docxtpl, branding.logo)._insert_image()
+            # As docxtpl does: each paragraph on a line of its own, for Jinja's messages.
+            compiled = environment.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", patched))
+            self._parts.append(_Part(name, compiled, logo, is_body))
+
+        # The document properties, which may hold template tags too.
+        self._properties = document.core_properties
+        self._property_templates = {
+            name: environment.from_string(getattr(self._properties, name))
+            for name in _PROPERTIES
+        }
+        self._core = next(part for part in document.part.package.iter_parts()
+                          if part.content_type == _CORE)
+        self._core_lock = threading.Lock()
+
+        self._base = _base_package(document, {part.name for part in self._parts} |
+                                   {self._core.partname.lstrip("/")})
+
+    def render(self, context: dict[str, Any], title: str) -> bytes:
+        """One child's document: the base package with the child's parts added."""
+        from markupsafe import Markup
+
+        rendered = {}
+        for part in self._parts:
+            context["branding"]["logo"] = Markup(part.logo)
+            xml = self._after_jinja(part.compiled.render(context), body=part.body)
+            if part.body:
+                xml = self._prefix + xml + self._suffix
+            elif not xml.startswith("<?xml"):
+                xml = _DECLARATION + xml
+            rendered[part.name] = xml.encode("utf-8")
+        rendered[self._core.partname.lstrip("/")] = self._core_properties(context, title)
+
+        buffer = io.BytesIO(self._base)
+        buffer.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(buffer, "a") as package:
+            for name, data in rendered.items():
+                package.writestr(_entry(name), data)
+        return buffer.getvalue()
+
+    def _after_jinja(self, xml: str, *, body: bool) -> str:
+        """What docxtpl does to a part once Jinja has rendered it."""
+        from lxml import etree
+
+        docxtpl = self._docxtpl
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+        xml = (xml.replace("{_{", "{{").replace("}_}", "}}")
+               .replace("{_%", "{%").replace("%_}", "%}"))
+        if any(mark in xml for mark in _LISTING_MARKS):
+            # Newlines, tabs and breaks in values, one paragraph at a time: docxtpl's
+            # own step, given only the paragraphs that hold one.
+            xml = _PARAGRAPH.sub(lambda found: docxtpl.resolve_listing(found[0])
+                                 if any(mark in found[0] for mark in _LISTING_MARKS)
+                                 else found[0], xml)
+        if body and (self._repair_tables or "docPr" in xml):
+            tree = docxtpl.fix_tables(xml)
+            docxtpl.docx_ids_index = 1000
+            docxtpl.fix_docpr_ids(tree)
+            xml = etree.tostring(tree, encoding="unicode")
+        return xml
+
+    def _core_properties(self, context: dict[str, Any], title: str) -> bytes:
+        """The title a screen reader announces, the language it reads in, and the rest
+        of the template's properties rendered as docxtpl renders them."""
+        with self._core_lock:
+            properties = self._properties
+            initial = {name: getattr(properties, name) for name in _PROPERTIES}
+            try:
+                for name, compiled in self._property_templates.items():
+                    setattr(properties, name, compiled.render(context))
+                properties.title = title
+                if not properties.language:
+                    properties.language = "en-GB"
+                return self._core.blob
+            finally:
+                for name, value in initial.items():
+                    setattr(properties, name, value)
+
+
+def _irregular_tables(docxtpl, body: str) -> bool:
+    """Whether docxtpl's table repair changes the template's own tables as they stand."""
+    from lxml import etree
+
+    return etree.tostring(docxtpl.fix_tables(body), encoding="unicode") != body
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
+
+
+def _base_package(document, rendered: set[str]) -> bytes:
+    """The package as python-docx writes it, less the parts each child's rendering adds."""
+    whole = io.BytesIO()
+    document.save(whole)
+
+    base = io.BytesIO()
+    with zipfile.ZipFile(whole) as written, zipfile.ZipFile(base, "w") as package:
+        for name in written.namelist():
+            if name not in rendered:
+                package.writestr(_entry(name), written.read(name))
+    return base.getvalue()
 
 
 _ENVIRONMENT = None
@@ -83,27 +286,13 @@ def _environment():
     """The one Jinja environment of this process for Word templates.
 
     A misspelt variable in an authority's template fails loudly (``StrictUndefined``)
-    instead of leaving a blank in a legal document. docxtpl compiles each part of the
-    template afresh on every render, which is half the cost of a document; the parts are
-    the same for every child, so their compiled form is kept, keyed by their text.
+    instead of leaving a blank in a legal document.
     """
     global _ENVIRONMENT
     if _ENVIRONMENT is None:
         from jinja2 import Environment, StrictUndefined
 
-        class _CompiledOnce(Environment):
-            compiled: dict = {}
-
-            def from_string(self, source, globals=None, template_class=None):
-                if globals or template_class or not isinstance(source, str):
-                    return super().from_string(source, globals, template_class)
-                if source not in self.compiled:
-                    if len(self.compiled) >= 32:  # a few templates in one run, not many
-                        self.compiled.clear()
-                    self.compiled[source] = super().from_string(source)
-                return self.compiled[source]
-
-        _ENVIRONMENT = _CompiledOnce(undefined=StrictUndefined, autoescape=True)
+        _ENVIRONMENT = Environment(undefined=StrictUndefined, autoescape=True)
     return _ENVIRONMENT
 
 
@@ -112,6 +301,7 @@ def _logo_image(document, logo: Logo):
     from docx.oxml import parse_xml
     from docx.shared import Mm
     from docxtpl import InlineImage
+    from lxml import etree
 
     class DescribedImage(InlineImage):
         # docxtpl writes no description on the picture; Word's accessibility check
@@ -123,27 +313,11 @@ def _logo_image(document, logo: Logo):
             inline = parse_xml(pic.xml)
             for properties in inline.xpath(".//wp:docPr"):
                 properties.set("descr", logo.text)
-            return (f"</w:t></w:r><w:r><w:drawing>{inline.xml}</w:drawing></w:r><w:r>"
+            drawing = etree.tostring(inline, encoding="unicode")
+            return (f"</w:t></w:r><w:r><w:drawing>{drawing}</w:drawing></w:r><w:r>"
                     '<w:t xml:space="preserve">')
 
     return DescribedImage(document, io.BytesIO(logo.data), height=Mm(LOGO_HEIGHT_MM))
-
-
-def _warn_without_appendix(document, template: str | os.PathLike[str]) -> None:
-    """An authority's template that never names ``appendix`` cannot show it: say so."""
-    if "appendix" not in document.get_undeclared_template_variables():
-        logger.warning("Word template %s has no appendix section; the quality appendix "
-                       "is in the HTML and PDF only", Path(template).name)
-
-
-def _set_properties(document, context: dict[str, Any]) -> None:
-    # The title a screen reader announces, and the language it reads in.
-    properties = document.core_properties
-    properties.title = (
-        f"Education, Health and Care plan: outcomes for {context['child']['name']}"
-    )
-    if not properties.language:
-        properties.language = "en-GB"
 
 
 def _apply_colours(document, branding: Branding) -> None:
