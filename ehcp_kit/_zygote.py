@@ -12,7 +12,8 @@ a request on standard input, ``{"argv": [...], "cwd": "..."}``, and a reply on s
 output, ``{"pid": 1234}`` or ``{"error": "..."}``. When its standard input closes (the
 batch worker that owns it has gone) it kills every kernel it forked and exits.
 
-Run as ``python -m ehcp_kit._zygote MODULE ...``, naming the modules to import ahead.
+Run as ``python -m ehcp_kit._zygote MODULE ...``, naming the modules to import ahead;
+``MODULE:FUNCTION`` also calls a function of the module, with no arguments.
 """
 
 from __future__ import annotations
@@ -63,9 +64,13 @@ def main(argv: list[str]) -> int:
     # for the kernel to fail on, where the notebook shows the error.
     # debugpy, which ipykernel loads, warns on every start unless told not to check.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # A "module:function" is imported and then called, to get something ready.
     for name in [*KERNEL_MODULES, *argv]:
+        module, _, function = name.partition(":")
         try:
-            importlib.import_module(name)
+            loaded = importlib.import_module(module)
+            if function:
+                getattr(loaded, function)()
         except Exception:  # noqa: BLE001, S112 - the notebook reports it in its own cell
             continue
 

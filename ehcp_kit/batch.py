@@ -220,7 +220,7 @@ def run_batch(
         stack.enter_context(_stopped_by_sigterm())
         stack.callback(close_kernel_supplies)
         warm_up = partial(prepare_worker, str(notebook_path) if use_notebook else None,
-                          kernel_name)
+                          kernel_name, formats)
         pool = stack.enter_context(
             make_executor(executor, jobs=jobs, scheduler=scheduler, warm_up=warm_up)
         )

@@ -99,6 +99,27 @@ def test_child_b_sees_nothing_child_a_left_in_its_kernel(tmp_path):
     assert printed["C-A"] != printed["C-B"], "each child has a kernel process of its own"
 
 
+@pytest.mark.parametrize(("formats", "ready"), [(["docx"], "1 True"), (["html"], "0 False")])
+def test_each_kernel_starts_with_the_renderers_of_the_batchs_formats_ready(
+        tmp_path, formats, ready):
+    """The zygote prepares the Word template (and WeasyPrint) only for formats asked for."""
+    notebook = notebook_with(
+        tmp_path, "ready.ipynb",
+        "import sys\n"
+        "word = sys.modules.get('ehcp_kit.render._word')\n"
+        "print('ready', len(word._CACHE) if word else 0, 'docxtpl' in sys.modules)",
+    )
+    source = write_plans(tmp_path / "in", [plan_record("C-A", "Aurelia", "Aurelia will read.")])
+    out = tmp_path / "out"
+
+    result = run_batch(source, out, jobs=1, notebook=notebook, formats=formats)
+
+    assert [child.status for child in result.children] == ["succeeded"]
+    executed = nbformat.read(out / "C-A" / "plan.ipynb", as_version=4)
+    text = "".join(output.get("text", "") for output in executed.cells[2].outputs)
+    assert f"ready {ready}" in text
+
+
 def test_a_kernel_that_fails_to_start_once_is_started_again(tmp_path, monkeypatch, caplog):
     marker = tmp_path / "failed-once"
     launcher = tmp_path / "flaky_kernel.py"

@@ -15,7 +15,7 @@ import logging
 
 from ..errors import MissingDependencyError
 
-__all__ = ["PDF_VARIANT", "pdf_bytes"]
+__all__ = ["PDF_VARIANT", "pdf_bytes", "prepare"]
 
 logger = logging.getLogger("ehcp_kit")
 
@@ -40,3 +40,13 @@ def pdf_bytes(html: str) -> bytes:
     fetcher = weasyprint.urls.URLFetcher(allowed_protocols={"data"})
     document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+
+
+def prepare() -> None:
+    """Load WeasyPrint and its fonts ahead of any document, with a page of one word.
+
+    A batch's kernel zygote calls this, so every kernel forked from it starts with
+    WeasyPrint loaded (most of a second) instead of loading it for its one child.
+    """
+    pdf_bytes('<html lang="en"><head><title>Ready</title></head><body><p>Ready</p></body>'
+              "</html>")

@@ -35,7 +35,7 @@ from ._context import document_context
 if TYPE_CHECKING:
     from ..config import Config
 
-__all__ = ["DEFAULT_TEMPLATE", "docx_bytes"]
+__all__ = ["DEFAULT_TEMPLATE", "docx_bytes", "prepare"]
 
 logger = logging.getLogger("ehcp_kit")
 
@@ -87,6 +87,17 @@ def docx_bytes(
                        "is in the HTML and PDF only", Path(template).name)
     title = f"Education, Health and Care plan: outcomes for {context['child']['name']}"
     return word.render(context, title)
+
+
+def prepare() -> None:
+    """Prepare the bundled template in the default branding, ahead of any document.
+
+    A batch's kernel zygote calls this, so every kernel forked from it has the template
+    ready instead of preparing it for its one child.
+    """
+    from ._branding import default_branding
+
+    _prepared(None, default_branding())
 
 
 _CACHE: dict[tuple[str, Branding], _WordTemplate] = {}
