@@ -169,7 +169,7 @@ class _WordTemplate:
 
         # Headers, footers and footnotes, rendered whole.
         for part in document.part.package.iter_parts():
-            if part.content_type in (_HEADER, _FOOTER):
+            if part.content_type in (_HEADER, _FOOTER) and part.blob:
                 xml = docxtpl.get_part_xml(part)
             elif part.content_type == _FOOTNOTES:
                 xml = part.blob.decode("utf-8")
