@@ -202,7 +202,7 @@ def run_batch(
     ``if __name__ == "__main__":``, as Python's multiprocessing asks.
     """
     from .executors import make_executor
-    from .loaders import load_batch
+    from .loaders import open_batch
 
     formats = check_formats(formats)
     config = config if config is not None else Config.load(input_path)
@@ -227,15 +227,16 @@ def run_batch(
         threading.Thread(target=_import_for_dashboard, daemon=True).start()
         manifest = stack.enter_context(Manifest(out))
 
-        # Load everything first: bad rows become failed children, not a stopped batch.
-        loaded = load_batch(input_path)
-        total = len(loaded)
-        logger.info("batch: %d children loaded", total)
+        # A fault in the layout stops the batch here; each child is read only when it is
+        # handed out, and bad rows become failed children, not a stopped batch.
+        children = open_batch(input_path)
+        total = len(children)
+        logger.info("batch: %d children in %s", total, children.path.name)
 
         order: list[str | ChildResult] = []
         skipped: set[str] = set()
         plan_tasks = _tasks(
-            loaded, out, order, skipped, manifest, recipe, force,
+            children, out, order, skipped, manifest, recipe, force,
             notebook=str(notebook_path) if use_notebook else None,
             formats=formats, timeout=timeout, template=template_path, config=config,
             kernel_name=kernel_name, appendix=appendix, branding=branding_path,
@@ -248,10 +249,11 @@ def run_batch(
             pass
         pool.stop_kernels()
 
-        children = _write_summaries(out, order, manifest, skipped)
+        del children  # read to the end: let its rows go before the summaries are written
+        results = _write_summaries(out, order, manifest, skipped)
     _write_dashboard(out)
-    logger.info("batch: %d children done, %d skipped as current", len(children), len(skipped))
-    return BatchResult(children, out)
+    logger.info("batch: %d children done, %d skipped as current", len(results), len(skipped))
+    return BatchResult(results, out)
 
 
 def run_child(task: ChildTask) -> ChildOutcome:
@@ -264,12 +266,14 @@ def run_child(task: ChildTask) -> ChildOutcome:
 # ---------------------------------------------------------------------------------------
 
 
-def _tasks(loaded, out: Path, order, skipped, manifest, recipe, force, **settings):
+def _tasks(children, out: Path, order, skipped, manifest, recipe, force, **settings):
     """One task per child that needs running, in input order; the rest go straight to
-    ``order`` (data faults as their summary rows, current children as their ids)."""
+    ``order`` (data faults as their summary rows, current children as their ids).
+
+    ``children`` is read one child at a time, so each plan is held only until its task
+    is handed out."""
     seen: set[str] = set()
-    for index in range(len(loaded)):
-        child, loaded[index] = loaded[index], None  # let each plan go once handed out
+    for child in children:
         row = ChildResult(child.child_id, "failed", source=child.source)
         if child.plan is None:
             row.reason = "; ".join(f"{where}: {what}" for where, what in child.problems)

@@ -45,22 +45,27 @@ date that is not a date, a cell showing ``#N/A``, a value in no column) is recor
 against that child, with every other fault of that child, and the other children load as
 usual. So are child ids that differ only in case, whose folders would be one folder on
 Windows and macOS, and a key given twice in a plan file.
+
+:func:`open_batch` reads an input one child at a time, so that a batch of any size holds
+one child's plan at a time: it knows how many children there are, and every fault that
+involves more than one child, before the first plan is validated. :func:`load_batch`
+gives every child at once, for inputs small enough to hold whole.
 """
 
 from __future__ import annotations
 
 import csv
 import difflib
-import io
 import json
 import logging
+import pickle
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
@@ -70,7 +75,16 @@ from .errors import DataError, Location
 from .plan import Plan
 from .timescales import age_on
 
-__all__ = ["PLAN_SUFFIXES", "SHEETS", "LoadedChild", "load_batch", "load_plan", "plan_to_yaml"]
+__all__ = [
+    "PLAN_SUFFIXES",
+    "SHEETS",
+    "BatchInput",
+    "LoadedChild",
+    "load_batch",
+    "load_plan",
+    "open_batch",
+    "plan_to_yaml",
+]
 
 logger = logging.getLogger("ehcp_kit")
 
@@ -110,6 +124,11 @@ SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 REQUIRED_SHEETS = ("children", "needs", "outcomes", "provision")
+# The order in which a child's rows are joined into one plan: sheet by sheet, in this order.
+_JOIN_ORDER = {
+    name: number for number, name in
+    enumerate(("children", "needs", "outcomes", "steps", "success_criteria", "provision"))
+}
 
 _CRITERION_PARTS = ("what_success_looks_like", "how_measured", "when_measured", "who_measures")
 _DATE_COLUMNS = frozenset({"date_of_birth", "plan_date", "review_date", "target_date"})
@@ -129,6 +148,38 @@ class LoadedChild:
     source: str
     plan: Plan | None
     problems: list[Problem] = field(default_factory=list)
+
+
+class BatchInput:
+    """The children of one batch input, each read and validated only when it is reached.
+
+    ``len()`` is the number of children, known as soon as the input is opened. Iterating
+    gives one :class:`LoadedChild` at a time, in input order, and keeps none of them, so
+    a batch holds one child's plan (or a few) however many children there are.
+    Iterating again reads the children again.
+    """
+
+    def __init__(self, path: Path, keys: Sequence[Any],
+                 load: Callable[[Any], LoadedChild]) -> None:
+        self.path = path
+        self._keys = keys  # one small key per child, which ``load`` turns into the child
+        self._load = load
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[LoadedChild]:
+        faulty = 0
+        for key in self._keys:
+            child = self._load(key)
+            faulty += child.plan is None
+            yield child
+            del child  # no hold on a child while the next one is read
+        logger.info("loaded %d children from %s, %d with faults", len(self._keys),
+                    self.path.name, faulty)
+
+    def __repr__(self) -> str:
+        return f"<BatchInput {self.path.name!r}: {len(self)} children>"
 
 
 # Plan files (YAML and JSON).
@@ -177,7 +228,7 @@ def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 _PlanDumper.add_representer(str, _represent_text)
 
 
-def _read_plan_file(path: Path) -> Any:
+def _read_plan_file(path: Path, yaml_loader: type[yaml.SafeLoader] | None = None) -> Any:
     """The data in a YAML or JSON file; a syntax error names the line it is on."""
     try:
         text = _read_text(path, Location(path.name))
@@ -197,7 +248,8 @@ def _read_plan_file(path: Path) -> Any:
             raise DataError([(Location(path.name), f"not valid JSON: {error}")]) from error
     else:
         try:
-            data = yaml.load(text, Loader=_PlanLoader)  # a SafeLoader: builds no objects
+            # Both plan loaders are safe loaders: they build no objects.
+            data = yaml.load(text, Loader=yaml_loader or _PlanLoader)
         except yaml.MarkedYAMLError as error:
             raise DataError([(Location(path.name), _explain_yaml_error(error))]) from error
         except yaml.YAMLError as error:
@@ -236,10 +288,14 @@ def _read_text(path: Path, where: Location) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
-        message = (f"the file is not UTF-8 text (byte {raw[error.start]:#04x} on line {line} "
-                   "is not UTF-8); save it again as UTF-8 (in Excel: 'CSV UTF-8')")
-        raise DataError([(where, message)]) from error
+        raise DataError([(where, _not_utf8(raw, error))]) from error
+
+
+def _not_utf8(raw: bytes, error: UnicodeDecodeError) -> str:
+    """Why a file's bytes are refused, naming the first bad byte and its line."""
+    line = raw[:error.start].count(b"\n") + 1
+    return (f"the file is not UTF-8 text (byte {raw[error.start]:#04x} on line {line} is "
+            "not UTF-8); save it again as UTF-8 (in Excel: 'CSV UTF-8')")
 
 
 class _RepeatedKey(ValueError):
@@ -256,8 +312,8 @@ def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
-class _PlanLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing a key given twice in one mapping.
+class _RefusingRepeatedKeys:
+    """For a YAML loader: refuse a key given twice in one mapping.
 
     PyYAML keeps the last of two equal keys, so a second ``outcomes:`` would silently
     drop every outcome listed under the first.
@@ -279,6 +335,19 @@ class _PlanLoader(yaml.SafeLoader):
                     )
                 first[key] = key_node
         return super().construct_mapping(node, deep=deep)
+
+
+class _PlanLoader(_RefusingRepeatedKeys, yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping."""
+
+
+class _QuickPlanLoader(_RefusingRepeatedKeys, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same, on libyaml's parser where PyYAML has it: about eight times as fast.
+
+    libyaml explains a syntax error in its own words, so this only finds each file's
+    child id when a folder is opened; every fault is reported as :class:`_PlanLoader`
+    finds it.
+    """
 
 
 def _explain_yaml_error(error: yaml.MarkedYAMLError) -> str:
@@ -498,12 +567,42 @@ _SPREADSHEET_ERRORS = frozenset({
 
 
 class _Table:
-    """The rows of every sheet of one export, and how to name a place in them."""
+    """The rows of every sheet of one export, by child, and how to name a place in them.
+
+    A child's rows can be anywhere in a sheet, so every sheet is read whole before any
+    child is joined. Each row is kept as one pickled ``bytes`` object under the child_id
+    it names, a quarter of what its cells would take as a dict of strings; a child's
+    rows become a dict again only when that child is joined.
+    """
 
     def __init__(self, path: Path, csv_folder: bool):
         self.path = path
         self.csv_folder = csv_folder
-        self.rows: dict[str, list[_Row]] = {}
+        self.columns: dict[str, tuple[str, ...]] = {}  # each sheet's named columns
+        self.rows_by_child: dict[str, list[bytes]] = {}
+
+    def keep(self, row: _Row) -> None:
+        """Store one row, in little memory, with the other rows of its child."""
+        values = tuple(row.cells.get(column) for column in self.columns[row.sheet])
+        packed = pickle.dumps((row.sheet, row.number, values, row.faults),
+                              protocol=pickle.HIGHEST_PROTOCOL)
+        self.rows_by_child.setdefault(_text(row.cells.get("child_id")), []).append(packed)
+
+    def places_of(self, child_id: str) -> list[tuple[str, int]]:
+        """The sheet and number of each row that names ``child_id``, in join order."""
+        places = [pickle.loads(packed)[:2] for packed in self.rows_by_child[child_id]]
+        places.sort(key=lambda place: (_JOIN_ORDER[place[0]], place[1]))
+        return places
+
+    def rows_of(self, child_id: str) -> list[_Row]:
+        """The rows that name ``child_id``, in the order they are joined into its plan."""
+        rows = []
+        for packed in self.rows_by_child[child_id]:
+            sheet, number, values, faults = pickle.loads(packed)  # packed by keep(), above
+            rows.append(_Row(sheet, number, dict(zip(self.columns[sheet], values, strict=True)),
+                             faults))
+        rows.sort(key=lambda row: (_JOIN_ORDER[row.sheet], row.number))
+        return rows
 
     def at(self, sheet: str, row: int | None = None, column: str | None = None) -> Location:
         """The location of a sheet, a row of it, or a cell."""
@@ -519,13 +618,16 @@ class _Table:
         return f"{sheet}.csv" if self.csv_folder else f"the {sheet!r} sheet"
 
 
-def load_batch(path: str | Path) -> list[LoadedChild]:
-    """Read every child from a workbook, a folder of CSV files or a folder of plan files.
+def open_batch(path: str | Path) -> BatchInput:
+    """Open a workbook, a folder of CSV files or a folder of plan files, to read its children.
 
-    A single YAML or JSON plan file is also accepted. Each child comes back with its
-    plan, or with ``plan=None`` and every fault found in its data; one child's faults
-    never stop another from loading. A fault in the layout of a workbook or CSV folder
-    raises :class:`DataError`, since no child could be read reliably.
+    A single YAML or JSON plan file is also accepted. What needs every child at once is
+    done here: counting them, and finding ids used twice or differing only in case and
+    rows that name no child. A fault in the layout of a workbook or CSV folder raises
+    :class:`DataError` here, since no child could be read reliably. Each child's plan is
+    then built and validated only when iteration reaches it, and comes with its plan, or
+    with ``plan=None`` and every fault found in its data; one child's faults never stop
+    another from loading.
     """
     path = Path(path)
     if not path.exists():
@@ -533,20 +635,24 @@ def load_batch(path: str | Path) -> list[LoadedChild]:
     if path.is_dir():
         if any(_is_children_csv(entry) for entry in path.iterdir()):
             _refuse_plan_files_beside_sheets(path)
-            loaded = _load_table(_read_csv_folder(path))
-        else:
-            loaded = _load_plan_folder(path)
-    elif path.suffix.lower() == ".xlsx":
-        loaded = _load_table(_read_workbook(path))
-    elif path.suffix.lower() in PLAN_SUFFIXES:
-        loaded = [_load_plan_file(path)]
-    else:
-        message = "not a workbook (.xlsx), a folder, or a plan file (.yaml, .yml, .json)"
-        raise DataError([(Location(path.name), message)])
+            return _TableChildren(_read_csv_folder(path)).batch()
+        return _PlanFiles(_plan_files_in(path)).batch(path)
+    if path.suffix.lower() == ".xlsx":
+        return _TableChildren(_read_workbook(path)).batch()
+    if path.suffix.lower() in PLAN_SUFFIXES:
+        return _PlanFiles([path]).batch(path)
+    message = "not a workbook (.xlsx), a folder, or a plan file (.yaml, .yml, .json)"
+    raise DataError([(Location(path.name), message)])
 
-    faulty = sum(1 for child in loaded if child.plan is None)
-    logger.info("loaded %d children from %s, %d with faults", len(loaded), path.name, faulty)
-    return loaded
+
+def load_batch(path: str | Path) -> list[LoadedChild]:
+    """Every child of a workbook, a folder of CSV files or a folder of plan files, at once.
+
+    The children, faults and errors are those of :func:`open_batch`, which reads one
+    child at a time; this holds every plan in memory at once (about 20 KB a child), for
+    inputs small enough to be held whole.
+    """
+    return list(open_batch(path))
 
 
 def _refuse_plan_files_beside_sheets(folder: Path) -> None:
@@ -564,8 +670,7 @@ def _is_children_csv(entry: Path) -> bool:
     return entry.is_file() and entry.suffix.lower() == ".csv" and _header(entry.stem) == "children"
 
 
-def _load_plan_folder(folder: Path) -> list[LoadedChild]:
-    """One child per plan file, in file-name order; a second file for a child is refused."""
+def _plan_files_in(folder: Path) -> list[Path]:
     files = sorted(
         entry for entry in folder.iterdir()
         if entry.is_file() and entry.suffix.lower() in PLAN_SUFFIXES
@@ -573,40 +678,108 @@ def _load_plan_folder(folder: Path) -> list[LoadedChild]:
     if not files:
         message = "the folder holds no plan files (.yaml, .yml, .json) and no children.csv"
         raise DataError([(Location(folder.name), message)])
+    return files
 
-    loaded: list[LoadedChild] = []
-    first_file: dict[str, tuple[str, LoadedChild]] = {}
-    for file in files:
-        child = _load_plan_file(file)
-        folder = child.child_id.casefold()
-        if folder in first_file:
-            # The same id twice, or two ids whose folders would be one on Windows and macOS.
-            other_name, other = first_file[folder]
-            if other.child_id == child.child_id:
-                message = (f"child id {child.child_id!r} is also used in {other_name!r}; "
+
+class _PlanFile(NamedTuple):
+    """What the first reading of a plan file keeps: its name, child id and read faults."""
+
+    name: str
+    child_id: str
+    read_problems: tuple[Problem, ...] | None  # None if the file could be read
+
+
+class _PlanFiles:
+    """Plan files, one child each in file-name order; a second file for a child is refused.
+
+    Whether a child's id is used by another file is only known once every file has been
+    read, so each file is read twice: on opening, quickly (libyaml), keeping only its
+    child id; and again in full, to be validated, when iteration reaches it. The quick
+    reading costs under a millisecond a file, where holding every parsed file instead
+    would make memory grow with the number of children.
+    """
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.folder = paths[0].parent
+        self.files = [_first_reading(path) for path in paths]
+        self.refusals = self._refuse_shared_ids()
+
+    def batch(self, path: Path) -> BatchInput:
+        return BatchInput(path, range(len(self.files)), self.load)
+
+    def _refuse_shared_ids(self) -> dict[int, list[Problem]]:
+        """Faults by file number: the same id twice, or ids differing only in case.
+
+        Ids differing only in case fail both files, since either child's documents would
+        land in the other's folder on Windows and macOS.
+        """
+        refusals: dict[int, list[Problem]] = {}
+        first_file: dict[str, int] = {}
+        for number, file in enumerate(self.files):
+            folder = file.child_id.casefold()
+            if folder not in first_file:
+                first_file[folder] = number
+                continue
+            other = self.files[first_file[folder]]
+            if other.child_id == file.child_id:
+                message = (f"child id {file.child_id!r} is also used in {other.name!r}; "
                            "each child needs their own id")
             else:
-                message = (f"child id {child.child_id!r} differs from {other.child_id!r} in "
-                           f"{other_name!r} only in case; their folders would be one "
-                           "folder on Windows and macOS")
-                other.problems.append((Location(other_name, field="child.id"),
-                                       f"child id {other.child_id!r} differs from "
-                                       f"{child.child_id!r} in {file.name!r} only in case"))
-                other.plan = None
-            child.problems.append((Location(file.name, field="child.id"), message))
+                message = (f"child id {file.child_id!r} differs from {other.child_id!r} in "
+                           f"{other.name!r} only in case; their folders would be one folder "
+                           "on Windows and macOS")
+                refusals.setdefault(first_file[folder], []).append((
+                    Location(other.name, field="child.id"),
+                    f"child id {other.child_id!r} differs from {file.child_id!r} in "
+                    f"{file.name!r} only in case",
+                ))
+            refusals.setdefault(number, []).append((Location(file.name, field="child.id"),
+                                                    message))
+        return refusals
+
+    def load(self, number: int) -> LoadedChild:
+        """The child of one file, read and validated now."""
+        file = self.files[number]
+        if file.read_problems is not None:
+            child = LoadedChild(file.child_id, file.name, None, list(file.read_problems))
+        else:
+            child = self._read_again(file)
+        child.problems += self.refusals.get(number, [])
+        if child.problems:
             child.plan = None
-        first_file.setdefault(folder, (file.name, child))
-        loaded.append(child)
-    return loaded
+        return child
+
+    def _read_again(self, file: _PlanFile) -> LoadedChild:
+        path = self.folder / file.name
+        try:
+            data = _read_plan_file(path)
+        except DataError as error:
+            return LoadedChild(file.child_id, file.name, None, list(error.problems))
+        plan, problems = _validate(data, lambda at: Location(file.name, field=_dotted(at)))
+
+        child_id = _child_id_in(data) or path.stem
+        if child_id != file.child_id:
+            # Edited since the batch opened: the id checked against the others is gone.
+            problems.append((Location(file.name, field="child.id"), (
+                f"the file changed while the batch was running: its child id was "
+                f"{file.child_id!r} and is now {child_id!r}; run the batch again")))
+        return LoadedChild(file.child_id, file.name, plan, problems)
 
 
-def _load_plan_file(path: Path) -> LoadedChild:
+def _first_reading(path: Path) -> _PlanFile:
+    """A plan file's child id, or the faults that stop it being read, as quickly as can be.
+
+    Whatever the quick reading refuses is read again as usual, so that the faults are
+    those :func:`load_plan` would report.
+    """
     try:
-        data = _read_plan_file(path)
-    except DataError as error:
-        return LoadedChild(path.stem, path.name, None, list(error.problems))
-    plan, problems = _validate(data, lambda at: Location(path.name, field=_dotted(at)))
-    return LoadedChild(_child_id_in(data) or path.stem, path.name, plan, problems)
+        data = _read_plan_file(path, _QuickPlanLoader)
+    except Exception:  # noqa: BLE001 - a refusal in libyaml's words is not the one reported
+        try:
+            data = _read_plan_file(path)
+        except DataError as error:
+            return _PlanFile(path.name, path.stem, tuple(error.problems))
+    return _PlanFile(path.name, _child_id_in(data) or path.stem, None)
 
 
 def _header(text: Any) -> str:
@@ -659,15 +832,29 @@ def _read_csv_folder(folder: Path) -> _Table:
             logger.warning("%s: ignoring %s, which the loader does not read",
                            folder.name, file.name)
             continue
-        try:
-            text = _read_text(file, table.at(name))
-        except DataError as error:
-            problems += error.problems
-            continue
-        problems += _take_rows(table, name, csv.reader(io.StringIO(text, newline="")))
+        problems += _read_csv_file(table, name, file)
     if problems:
         raise DataError(problems)
     return table
+
+
+def _read_csv_file(table: _Table, sheet: str, file: Path) -> list[Problem]:
+    """Read one CSV file into ``table``; return the faults in its header row or encoding.
+
+    The file is read as a stream rather than whole, so that a large export is never
+    held twice over. A file that is not UTF-8 is then read whole, only to name the line
+    its first bad byte is on.
+    """
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as stream:
+            return _take_rows(table, sheet, csv.reader(stream))
+    except UnicodeDecodeError:
+        raw = file.read_bytes()
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return [(table.at(sheet), _not_utf8(raw, error))]
+    return [(table.at(sheet), "the file changed while it was being read; read it again")]
 
 
 def _by_sheet_name(
@@ -783,9 +970,9 @@ def _take_rows(table: _Table, sheet: str, rows: Iterable[Iterable[Any]]) -> list
         if name not in columns:
             problems.append((table.at(sheet, 1, name), f"the required column {name!r} is "
                              "missing from the header row"))
+    table.columns[sheet] = tuple(name for name in columns if name is not None)
 
     # The data rows, numbered as the spreadsheet shows them.
-    taken = table.rows.setdefault(sheet, [])
     unnamed = [index for index, cell in enumerate(header_cells)
                if cell is None or not str(cell).strip()]
     for number, values in enumerate(rows, start=2):
@@ -805,7 +992,7 @@ def _take_rows(table: _Table, sheet: str, rows: Iterable[Iterable[Any]]) -> list
         if any(value is not None for value in cells.values()) or stray:
             cells.update(dict.fromkeys(column for column, _ in faults))
             faults += [(None, stray)] if stray else []
-            taken.append(_Row(sheet, number, cells, faults))
+            table.keep(_Row(sheet, number, cells, faults))
     return problems
 
 
@@ -884,47 +1071,111 @@ class _Draft:
         raise AssertionError(f"no place recorded for {at!r}")
 
 
-def _load_table(table: _Table) -> list[LoadedChild]:
-    """Join the sheets of one export into a plan, or a list of faults, per child."""
-    drafts: dict[str, _Draft] = {}
-    strays: dict[str, _Draft] = {}
+class _TableChildren:
+    """The children of one workbook or CSV folder, each joined and validated when reached.
 
-    # The children sheet names the children; a second row for one id is a fault.
-    for row in table.rows.get("children", []):
-        child_id = _text(row.cells.get("child_id"))
-        if child_id in drafts:
-            first = drafts[child_id].first_row.number
+    Opening works out what needs every child at once: their order (that of the children
+    sheet, then rows naming no child, in sheet order), ids used twice or differing only
+    in case, and rows naming no child. Everything else about a child is in its own
+    rows, so its plan is built from them only when iteration reaches it.
+    """
+
+    def __init__(self, table: _Table) -> None:
+        self.table = table
+        self.early_problems: dict[str, list[Problem]] = {}  # faults found on opening
+        named: list[tuple[int, str]] = []  # (first row on the children sheet, child id)
+        strays: list[tuple[tuple[int, int], str]] = []  # (first row in join order, id)
+        for child_id in table.rows_by_child:
+            places = table.places_of(child_id)
+            numbers = [number for sheet, number in places if sheet == "children"]
+            if numbers:
+                named.append((numbers[0], child_id))
+                self._refuse_second_rows(child_id, numbers)
+            else:
+                sheet, number = places[0]
+                strays.append(((_JOIN_ORDER[sheet], number), child_id))
+        named.sort()
+        strays.sort()
+        self.order = [child_id for _, child_id in named + strays]
+        self.strays = {child_id for _, child_id in strays}
+
+        # Ids that differ only in case, among the children and between a stray row's id
+        # and a child's.
+        by_folder: dict[str, list[tuple[int, str]]] = {}
+        for number, child_id in named:
+            if child_id:
+                by_folder.setdefault(child_id.casefold(), []).append((number, child_id))
+        self._refuse_ids_differing_in_case(by_folder)
+        stray_folders = {child_id.casefold() for child_id in self.strays}
+        self.alike = {folder: same[0][1] for folder, same in by_folder.items()
+                      if folder in stray_folders}
+
+    def batch(self) -> BatchInput:
+        return BatchInput(self.table.path, self.order, self.load)
+
+    def _refuse_second_rows(self, child_id: str, numbers: list[int]) -> None:
+        """A second row on the children sheet for one id is a fault of that child."""
+        first, *others = numbers
+        for number in others:
             if child_id:
                 message = f"child id {child_id!r} is already used on row {first}"
             else:
                 message = f"the row has no child_id (nor has row {first})"
-            drafts[child_id].problems.append((table.of(row, "child_id"), message))
-            continue
-        drafts[child_id] = _start_draft(table, row, child_id)
-        drafts[child_id].problems += _cell_errors(table, row)
-    _refuse_ids_differing_in_case(table, drafts)
+            where = self.table.at("children", number, "child_id")
+            self.early_problems.setdefault(child_id, []).append((where, message))
 
-    # Every other sheet adds to the child its child_id names.
-    for sheet, add in (
-        ("needs", _add_need), ("outcomes", _add_outcome), ("steps", _add_step),
-        ("success_criteria", _add_criterion), ("provision", _add_provision),
-    ):
-        for row in table.rows.get(sheet, []):
-            child_id = _text(row.cells.get("child_id"))
-            draft = drafts.get(child_id)
-            if draft is None:
-                _note_stray(table, strays, row, child_id, drafts)
-                strays[child_id].problems += _cell_errors(table, row)
-                continue
-            add(table, draft, row)
-            draft.problems += _cell_errors(table, row)
+    def _refuse_ids_differing_in_case(self, by_folder: dict[str, list[tuple[int, str]]]) -> None:
+        """Fail children whose ids differ only in case, naming each other's row.
 
-    loaded = [_finish(table, draft) for draft in drafts.values()]
-    loaded += [
-        LoadedChild(stray.child_id, str(table.of(stray.first_row)), None, stray.problems)
-        for stray in strays.values()
-    ]
-    return loaded
+        Windows and macOS treat "NB-1" and "nb-1" as one folder name, so the second
+        child's documents would land in the first child's folder. ``by_folder`` holds,
+        for each id folded to lower case, the children's (row, id) that fold to it.
+        """
+        for same in by_folder.values():
+            for number, child_id in same if len(same) > 1 else []:
+                others = ", ".join(f"{other!r} on row {row}" for row, other in same
+                                   if other != child_id)
+                message = (f"child id {child_id!r} differs from {others} only in case; "
+                           "their folders would be one folder on Windows and macOS")
+                where = self.table.at("children", number, "child_id")
+                self.early_problems.setdefault(child_id, []).append((where, message))
+
+    def load(self, child_id: str) -> LoadedChild:
+        """Join one child's rows into a plan and validate it, or report its faults."""
+        table = self.table
+        rows = table.rows_of(child_id)
+        if child_id in self.strays:
+            return self._stray(child_id, rows)
+
+        # The first children row starts the plan; a second one is already reported.
+        draft = _start_draft(table, rows[0], child_id)
+        draft.problems += _cell_errors(table, rows[0])
+        draft.problems += self.early_problems.get(child_id, [])
+
+        # Every other sheet's rows add to it, sheet by sheet.
+        adders = {"needs": _add_need, "outcomes": _add_outcome, "steps": _add_step,
+                  "success_criteria": _add_criterion, "provision": _add_provision}
+        for row in rows:
+            if row.sheet != "children":
+                adders[row.sheet](table, draft, row)
+                draft.problems += _cell_errors(table, row)
+        return _finish(table, draft)
+
+    def _stray(self, child_id: str, rows: list[_Row]) -> LoadedChild:
+        """Rows whose child_id names no child: a fault each, kept under the id they name."""
+        table = self.table
+        if not child_id:
+            message = "the row has no child_id, so it belongs to no child"
+        else:
+            message = f"child id {child_id!r} is not in {table.describe('children')}"
+            alike = self.alike.get(child_id.casefold())
+            if alike is not None:
+                message += f" (ids must match exactly, and {alike!r} differs only in case)"
+        problems: list[Problem] = []
+        for row in rows:
+            problems.append((table.of(row, "child_id"), message))
+            problems += _cell_errors(table, row)
+        return LoadedChild(child_id, str(table.of(rows[0])), None, problems)
 
 
 def _text(value: Any) -> str:
@@ -933,25 +1184,6 @@ def _text(value: Any) -> str:
 
 def _cell_errors(table: _Table, row: _Row) -> list[Problem]:
     return [(table.of(row, column), message) for column, message in row.faults]
-
-
-def _refuse_ids_differing_in_case(table: _Table, drafts: dict[str, _Draft]) -> None:
-    """Fail children whose ids differ only in case, naming each other's row.
-
-    Windows and macOS treat "NB-1" and "nb-1" as one folder name, so the second child's
-    documents would land in the first child's folder.
-    """
-    by_folder: dict[str, list[_Draft]] = {}
-    for draft in drafts.values():
-        if draft.child_id:
-            by_folder.setdefault(draft.child_id.casefold(), []).append(draft)
-    for same in by_folder.values():
-        for draft in same if len(same) > 1 else []:
-            others = ", ".join(f"{other.child_id!r} on row {other.first_row.number}"
-                               for other in same if other is not draft)
-            message = (f"child id {draft.child_id!r} differs from {others} only in case; "
-                       "their folders would be one folder on Windows and macOS")
-            draft.problems.append((table.of(draft.first_row, "child_id"), message))
 
 
 def _start_draft(table: _Table, row: _Row, child_id: str) -> _Draft:
@@ -1075,20 +1307,6 @@ def _add_provision(table: _Table, draft: _Draft, row: _Row) -> None:
     draft.data["provision"].append(item)
     _place_row(draft, table, row, at, columns)
     draft.places[at + ("resources",)] = table.of(row, "resources_what")
-
-
-def _note_stray(table: _Table, strays: dict[str, _Draft], row: _Row, child_id: str,
-                drafts: dict[str, _Draft]) -> None:
-    """A row whose child_id names no child: a fault, kept under the id it names."""
-    if not child_id:
-        message = "the row has no child_id, so it belongs to no child"
-    else:
-        message = f"child id {child_id!r} is not in {table.describe('children')}"
-        alike = [known for known in drafts if known and known.casefold() == child_id.casefold()]
-        if alike:
-            message += f" (ids must match exactly, and {alike[0]!r} differs only in case)"
-    stray = strays.setdefault(child_id, _Draft(child_id, row, {}))
-    stray.problems.append((table.of(row, "child_id"), message))
 
 
 def _finish(table: _Table, draft: _Draft) -> LoadedChild:

@@ -287,3 +287,41 @@ def test_a_batch_in_which_every_child_fails_still_writes_its_dashboard(tmp_path)
     page = BeautifulSoup((out / "dashboard.html").read_text(encoding="utf-8"), "html.parser")
     assert page.find("h1") is not None
     assert "failed" in page.get_text()
+
+
+def test_a_batch_counts_its_children_first_and_reads_each_only_when_handing_it_out(
+    tmp_path, monkeypatch
+):
+    """A batch holds the plans of the children being handed out, never the whole input."""
+    from ehcp_kit import batch, loaders
+
+    records = [plan_record(f"C{number}", "Ida", "By July 2028, Ida will run.")
+               for number in range(8)]
+    source = write_plans(tmp_path / "in", records)
+    validated: list[str] = []
+    seen: dict[str, object] = {}
+    validate, run_children = loaders._validate, batch.run_children
+
+    def counted(data, where):
+        validated.append(data["child"]["id"])
+        return validate(data, where)
+
+    def first_piece_noted(tasks):
+        seen.setdefault("validated as the first piece runs", len(validated))
+        return run_children(tasks)
+
+    def progress(ticks):
+        seen["children, validated before any runs"] = (len(ticks), len(validated))
+        return ticks
+
+    monkeypatch.setattr(loaders, "_validate", counted)
+    monkeypatch.setattr(batch, "run_children", first_piece_noted)
+
+    result = run_batch(source, tmp_path / "out", use_notebook=False, formats=["html"],
+                       progress=progress)
+
+    assert len(result.succeeded) == 8
+    # Eight children in one process go out four at a time.
+    assert seen == {"children, validated before any runs": (8, 0),
+                    "validated as the first piece runs": 4}
+    assert validated == [f"C{number}" for number in range(8)]

@@ -1,17 +1,24 @@
 """Loading analysts' data: plan files, workbooks and CSV folders, and their faults."""
 
 import csv
+import gc
 import io
+import json
 import logging
 import shutil
+import tracemalloc
+import weakref
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from synthetic_export import write_export
 
-from ehcp_kit import AreaOfNeed, DataError, Location, Plan
-from ehcp_kit.loaders import LoadedChild, load_batch, load_plan, plan_to_yaml
+from ehcp_kit import AreaOfNeed, DataError, Location, Plan, loaders
+from ehcp_kit.loaders import LoadedChild, load_batch, load_plan, open_batch, plan_to_yaml
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -844,3 +851,199 @@ def test_a_fault_in_a_name_or_date_of_birth_is_explained_without_repeating_the_v
         "the date of birth makes the young person older than 25 on the plan date; a plan "
         "ends with the school year in which they turn 25",
     ]
+
+
+# Reading one child at a time.
+
+
+def count_validations(monkeypatch) -> list[int]:
+    """A list that grows by one each time a child's data is validated."""
+    validated: list[int] = []
+    validate = loaders._validate
+
+    def counted(data, where):
+        validated.append(1)
+        return validate(data, where)
+
+    monkeypatch.setattr(loaders, "_validate", counted)
+    return validated
+
+
+def test_the_stream_gives_the_example_children_in_input_order_with_their_plans():
+    with open(EXAMPLES / "authority_export" / "children.csv", encoding="utf-8-sig",
+              newline="") as stream:
+        child_ids = [row["child_id"] for row in csv.DictReader(stream)]
+    from_csv = list(open_batch(EXAMPLES / "authority_export"))
+    from_workbook = list(open_batch(EXAMPLES / "authority_export.xlsx"))
+    files = sorted((EXAMPLES / "plans").glob("*.yaml"))
+    from_plans = list(open_batch(EXAMPLES / "plans"))
+
+    assert [child.child_id for child in from_csv] == child_ids
+    assert [child.source for child in from_csv] == [
+        f"authority_export/children.csv, row {number}"
+        for number in range(2, len(child_ids) + 2)]
+    assert [child.problems for child in from_csv + from_workbook] == [[]] * 88
+    assert [child.plan for child in from_workbook] == [child.plan for child in from_csv]
+    assert [(child.source, child.plan) for child in from_plans] == [
+        (file.name, load_plan(file)) for file in files]
+
+
+@pytest.mark.parametrize(("name", "count"), [
+    ("authority_export.xlsx", 44), ("authority_export", 44), ("plans", 6),
+])
+def test_an_input_is_counted_on_opening_and_each_child_validated_only_when_reached(
+    monkeypatch, name, count
+):
+    validated = count_validations(monkeypatch)
+    stream = open_batch(EXAMPLES / name)
+    assert (len(stream), len(validated)) == (count, 0)
+
+    children = iter(stream)
+    first, second = next(children), next(children)
+    assert len(validated) == 2
+    rest = list(children)
+    assert len(validated) == count
+    assert [first, second, *rest] == list(stream)  # read again, to equal children
+
+
+def test_the_stream_keeps_no_child_it_has_given():
+    given: list[weakref.ref] = []
+    for child in open_batch(EXAMPLES / "authority_export"):
+        gc.collect()
+        assert sum(1 for earlier in given if earlier() is not None) == 0
+        given += [weakref.ref(child), weakref.ref(child.plan)]
+    assert len(given) == 2 * 44
+
+
+def test_a_child_is_already_refused_for_an_id_only_a_later_row_differs_from_in_case(
+    tmp_path, monkeypatch
+):
+    sheets = minimal_sheets([["NB-1", "Ann Test", "2016-01-01", "2026-03-12"],
+                             ["NB-2", "Bea Test", "2016-02-01", "2026-03-12"],
+                             ["nb-1", "Cai Test", "2016-03-01", "2026-03-12"],
+                             ["NB-2", "Bea Again", "2016-02-01", "2026-03-12"]])
+    validated = count_validations(monkeypatch)
+    children = iter(open_batch(write_csv_folder(tmp_path / "export", sheets)))
+
+    first, second = next(children), next(children)
+    assert len(validated) == 2
+    assert (first.plan, second.plan) == (None, None)
+    assert [what for _, what in first.problems] == [
+        "child id 'NB-1' differs from 'nb-1' on row 4 only in case; their folders would be "
+        "one folder on Windows and macOS"]
+    assert second.problems == [(Location("export/children.csv", None, 5, "child_id"),
+                                "child id 'NB-2' is already used on row 3")]
+
+
+def test_a_plan_file_is_already_refused_for_an_id_a_later_file_differs_from_in_case(
+    tmp_path, monkeypatch
+):
+    source = (EXAMPLES / "plans" / "good-primary.yaml").read_text(encoding="utf-8")
+    child_id = load_plan(EXAMPLES / "plans" / "good-primary.yaml").child.id
+    (tmp_path / "a.yaml").write_text(source, encoding="utf-8")
+    (tmp_path / "z.yaml").write_text(source.replace(child_id, child_id.lower()),
+                                     encoding="utf-8")
+    validated = count_validations(monkeypatch)
+
+    first = next(iter(open_batch(tmp_path)))
+
+    assert len(validated) == 1
+    assert (first.source, first.plan) == ("a.yaml", None)
+    assert first.problems == [(Location("a.yaml", field="child.id"),
+                               f"child id {child_id!r} differs from {child_id.lower()!r} in "
+                               "'z.yaml' only in case")]
+
+
+def test_a_fault_in_a_yaml_file_of_a_folder_is_explained_as_load_plan_explains_it():
+    """Opening a folder reads each file quickly (libyaml), which words faults differently."""
+    path = DATA / "faulty_plans" / "bad-syntax.yaml"
+    with pytest.raises(DataError) as raised:
+        load_plan(path)
+    [child] = [child for child in open_batch(path.parent) if child.source == path.name]
+    assert child.problems == raised.value.problems
+    assert "expected ',' or ']', but got '<stream end>'" in str(raised.value)
+
+
+def test_a_plan_file_whose_child_id_changes_after_opening_is_refused(tmp_path):
+    source = (EXAMPLES / "plans" / "good-primary.yaml").read_text(encoding="utf-8")
+    child_id = load_plan(EXAMPLES / "plans" / "good-primary.yaml").child.id
+    (tmp_path / "a.yaml").write_text(source, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(source.replace(child_id, "NB-2"), encoding="utf-8")
+    stream = open_batch(tmp_path)
+
+    (tmp_path / "b.yaml").write_text(source, encoding="utf-8")  # now the same id as a.yaml
+    first, second = stream
+
+    assert first.plan is not None
+    assert (second.child_id, second.plan) == ("NB-2", None)
+    assert second.problems == [(Location("b.yaml", field="child.id"),
+                                f"the file changed while the batch was running: its child id "
+                                f"was 'NB-2' and is now {child_id!r}; run the batch again")]
+
+
+def test_a_csv_file_that_is_not_utf8_far_down_names_the_line_of_the_bad_byte(tmp_path):
+    children = [[f"X{number}", "Ann Test", "2016-01-01", "2026-03-12"]
+                for number in range(2000)]
+    children[1500][1] = "Zoë Test"  # the file is read in pieces of a few thousand bytes
+    folder = write_csv_folder(tmp_path / "export", minimal_sheets(children),
+                              encoding="latin-1")
+    with pytest.raises(DataError) as raised:
+        open_batch(folder)
+    assert str(raised.value) == (
+        "export/children.csv: the file is not UTF-8 text (byte 0xeb on line 1502 is not "
+        "UTF-8); save it again as UTF-8 (in Excel: 'CSV UTF-8')")
+
+
+def peak_memory(action: Callable[[], object]) -> int:
+    """Bytes allocated at the peak of ``action``, beyond those allocated before it."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        action()
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+
+
+def stream_through(path: Path) -> None:
+    for _child in open_batch(path):
+        pass
+
+
+def growth_per_child(load: Callable[[Path], object], small: Path, large: Path,
+                     added: int) -> float:
+    """How many more bytes ``load`` needs at its peak for each child added to the input."""
+    return (peak_memory(partial(load, large)) - peak_memory(partial(load, small))) / added
+
+
+def test_streaming_an_export_needs_far_less_memory_per_child_than_loading_it_whole(tmp_path):
+    small = write_export(44, tmp_path / "small")
+    large = write_export(176, tmp_path / "large")
+    stream_through(small)  # the imports and pydantic's first validations, not counted
+
+    held = growth_per_child(load_batch, small, large, 176 - 44)
+    streamed = growth_per_child(stream_through, small, large, 176 - 44)
+
+    # The sheets are read whole, so streaming holds each child's rows, but no plan.
+    assert streamed < held / 3, (streamed, held)
+
+
+def test_streaming_a_plan_folder_needs_far_less_memory_per_child_than_loading_it_whole(
+    tmp_path
+):
+    plans = [child.plan for child in load_batch(EXAMPLES / "authority_export")]
+    for count in (44, 176):
+        folder = tmp_path / str(count)
+        folder.mkdir()
+        for number in range(count):
+            data = plans[number % len(plans)].model_dump(mode="json")
+            data["child"]["id"] += f"-R{number:04d}"
+            (folder / f"plan-{number:04d}.json").write_text(json.dumps(data), encoding="utf-8")
+    stream_through(tmp_path / "44")
+
+    held = growth_per_child(load_batch, tmp_path / "44", tmp_path / "176", 176 - 44)
+    streamed = growth_per_child(stream_through, tmp_path / "44", tmp_path / "176", 176 - 44)
+
+    # Only each file's name and child id are held between one child and the next.
+    assert streamed < held / 10, (streamed, held)
