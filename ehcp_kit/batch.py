@@ -556,13 +556,14 @@ def _write_dashboard(out: Path) -> None:
         logger.warning("dashboard not written: %s", describe_error(error))
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole: a temporary file in the same folder, then a rename."""
+def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces, as they come) to ``path`` whole: a temporary file in
+    the same folder, then a rename."""
     handle, partial = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
         _readable(partial)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+            stream.writelines([text] if isinstance(text, str) else text)
         os.replace(partial, path)
     except BaseException:
         if os.path.exists(partial):

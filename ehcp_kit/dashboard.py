@@ -20,7 +20,10 @@ import csv
 import io
 import os
 import re
+from array import array
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,38 +100,101 @@ def load_batch_summary(folder: str | os.PathLike[str]) -> BatchSummary:
 
 def dashboard_charts(summary: BatchSummary) -> list[Chart]:
     """Every chart of the dashboard, in the order the page shows them."""
-    charts = [
-        _plans_by_status(summary),
-        _findings_by_rule(summary),
-        _findings_by_area(summary),
-        _outcomes_per_plan(summary),
-        _timescales_by_key_stage(summary),
-        _hours_per_child(summary),
-    ]
-    for chart in charts:
-        chart.figure = _draw(chart)
-    return charts
+    return _charts(_Tally.of(summary.children, summary.findings, summary.outcomes))
 
 
 def write_dashboard(folder: str | os.PathLike[str]) -> Path:
-    """Write ``folder/dashboard.html`` from the batch's summary files; returns its path."""
+    """Write ``folder/dashboard.html`` from the batch's summary files; returns its path.
+
+    The files are read a row at a time and only the charts' counts are kept, and the
+    page is written as it is rendered, so a batch of any size needs no more memory for
+    its dashboard than one of a hundred children (less a few bytes a child for the
+    median of the hours).
+    """
     from .batch import write_text_atomic
     from .render._html import html_environment
 
-    summary = load_batch_summary(folder)
-    charts = dashboard_charts(summary)
-    page = html_environment().get_template("dashboard.html.j2").render(
+    folder = Path(folder)
+    with ExitStack() as stack:
+        files = [stack.enter_context(_rows_of(folder / name))
+                 for name in ("summary.csv", "findings.csv", "outcomes.csv")]
+        tally = _Tally.of(*files)
+    charts = _charts(tally)
+
+    page = html_environment().get_template("dashboard.html.j2").generate(
         charts=[(chart, _safe(chart.svg())) for chart in charts],
-        counts=Counter(row["status"] for row in summary.children),
-        total=len(summary.children),
-        hours=_hours_by_child(summary),
+        counts=tally.statuses,
+        total=tally.children,
+        has_hours=bool(tally.hour_totals),
+        hours=_hours_by_child(folder),
         written=datetime.now(UTC).astimezone().strftime("%d %B %Y at %H:%M"),
     )
-    target = Path(folder) / "dashboard.html"
+    target = folder / "dashboard.html"
     write_text_atomic(target, page)
     for chart in charts:
         _close(chart.figure)
     return target
+
+
+@contextmanager
+def _rows_of(path: Path) -> Iterator[Iterator[dict[str, str]]]:
+    """The rows of one summary file as dictionaries, read as they are asked for; a file
+    that is not there has no rows."""
+    if not path.is_file():
+        yield iter(())
+        return
+    with open(path, encoding="utf-8", newline="") as stream:
+        yield iter(csv.DictReader(stream))
+
+
+@dataclass
+class _Tally:
+    """What the charts count, gathered in one pass over the rows of a batch."""
+
+    children: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    outcomes_per_plan: Counter[int] = field(default_factory=Counter)
+    hour_totals: array = field(default_factory=lambda: array("d"))
+    findings: int = 0
+    rules: Counter[str] = field(default_factory=Counter)
+    areas: Counter[str] = field(default_factory=Counter)
+    timescales: dict[str, Counter[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, children: Iterable[dict[str, str]], findings: Iterable[dict[str, str]],
+           outcomes: Iterable[dict[str, str]]) -> _Tally:
+        tally = cls()
+        for row in children:
+            tally.children += 1
+            tally.statuses[row["status"]] += 1
+            if row.get("folder"):
+                tally.outcomes_per_plan[int(row.get("outcomes") or 0)] += 1
+            if row.get("provision_hours") not in (None, ""):
+                tally.hour_totals.append(float(row["provision_hours"]))
+        for row in findings:
+            tally.findings += 1
+            tally.rules[f"{row['code']} {row['slug']}"] += 1
+            areas = [area for area in row.get("areas_of_need", "").split("; ") if area]
+            tally.areas.update(areas or ["The whole plan (no one area)"])
+        for row in outcomes:
+            stage = _stage_name(row.get("key_stage", ""))
+            counts = tally.timescales.setdefault(stage, Counter())
+            counts[_band(row.get("months_to_target", ""))] += 1
+        return tally
+
+
+def _charts(tally: _Tally) -> list[Chart]:
+    charts = [
+        _plans_by_status(tally),
+        _findings_by_rule(tally),
+        _findings_by_area(tally),
+        _outcomes_per_plan(tally),
+        _timescales_by_key_stage(tally),
+        _hours_per_child(tally),
+    ]
+    for chart in charts:
+        chart.figure = _draw(chart)
+    return charts
 
 
 # ---------------------------------------------------------------------------------------
@@ -136,32 +202,29 @@ def write_dashboard(folder: str | os.PathLike[str]) -> Path:
 # ---------------------------------------------------------------------------------------
 
 
-def _plans_by_status(summary: BatchSummary) -> Chart:
-    counts = Counter(row["status"] for row in summary.children)
+def _plans_by_status(tally: _Tally) -> Chart:
+    counts = tally.statuses
     rows = [[status.capitalize(), counts.get(status, 0)] for status in STATUSES]
     rows += [[status.capitalize(), n] for status, n in counts.items() if status not in STATUSES]
-    total = len(summary.children)
+    total = tally.children
     words = ", ".join(f"{count} {name.lower()}" for name, count in rows)
     return Chart("status", "Plans by status", f"Of {total} plans: {words}.",
                  ["Status", "Plans"], rows)
 
 
-def _findings_by_rule(summary: BatchSummary) -> Chart:
-    counts = Counter(f"{row['code']} {row['slug']}" for row in summary.findings)
+def _findings_by_rule(tally: _Tally) -> Chart:
+    counts = tally.rules
     rows = [[rule, count] for rule, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
     if rows:
         top = "; ".join(f"{rule}: {count}" for rule, count in rows[:3])
-        words = f"{len(summary.findings)} findings from {len(rows)} rules. Most often: {top}."
+        words = f"{tally.findings} findings from {len(rows)} rules. Most often: {top}."
     else:
         words = "No findings in this batch."
     return Chart("rules", "Findings by rule", words, ["Rule", "Findings"], rows)
 
 
-def _findings_by_area(summary: BatchSummary) -> Chart:
-    counts: Counter[str] = Counter()
-    for row in summary.findings:
-        areas = [area for area in row.get("areas_of_need", "").split("; ") if area]
-        counts.update(areas or ["The whole plan (no one area)"])
+def _findings_by_area(tally: _Tally) -> Chart:
+    counts = tally.areas
     rows = [[area, count] for area, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
     words = "; ".join(f"{area}: {count}" for area, count in rows) or "No findings."
     return Chart(
@@ -172,9 +235,8 @@ def _findings_by_area(summary: BatchSummary) -> Chart:
     )
 
 
-def _outcomes_per_plan(summary: BatchSummary) -> Chart:
-    loaded = [row for row in summary.children if row.get("folder")]
-    counts = Counter(int(row.get("outcomes") or 0) for row in loaded)
+def _outcomes_per_plan(tally: _Tally) -> Chart:
+    counts = tally.outcomes_per_plan
     rows = [[number, counts[number]] for number in sorted(counts)]
     words = "; ".join(f"{plans} with {number}" for number, plans in rows) or "No plans loaded."
     return Chart("outcomes", "Outcomes per plan",
@@ -182,11 +244,8 @@ def _outcomes_per_plan(summary: BatchSummary) -> Chart:
                  ["Outcomes in the plan", "Plans"], rows)
 
 
-def _timescales_by_key_stage(summary: BatchSummary) -> Chart:
-    counts: dict[str, Counter[str]] = {}
-    for row in summary.outcomes:
-        stage = _stage_name(row.get("key_stage", ""))
-        counts.setdefault(stage, Counter())[_band(row.get("months_to_target", ""))] += 1
+def _timescales_by_key_stage(tally: _Tally) -> Chart:
+    counts = tally.timescales
     stages = [_stage_name(stage) for stage in KEY_STAGES if _stage_name(stage) in counts]
     rows = [[stage, *(counts[stage][band] for band in TIMESCALE_BANDS)] for stage in stages]
     words = "; ".join(
@@ -202,9 +261,8 @@ def _timescales_by_key_stage(summary: BatchSummary) -> Chart:
     )
 
 
-def _hours_per_child(summary: BatchSummary) -> Chart:
-    totals = [float(row["provision_hours"]) for row in summary.children
-              if row.get("provision_hours") not in (None, "")]
+def _hours_per_child(tally: _Tally) -> Chart:
+    totals = tally.hour_totals
     labels = [*(f"{low} to {high}" for low, high in zip(HOUR_BANDS, HOUR_BANDS[1:],
                                                         strict=False)),
               f"{HOUR_BANDS[-1]} or more"]
@@ -225,16 +283,22 @@ def _hours_per_child(summary: BatchSummary) -> Chart:
                  ["Hours a year", "Children"], rows)
 
 
-def _hours_by_child(summary: BatchSummary) -> list[tuple[str, str, str]]:
-    """Each child's hours a year by area, for the table under the hours chart."""
-    by_child: dict[str, list[str]] = {}
-    for row in summary.hours:
-        by_child.setdefault(row["child_id"], []).append(
-            f"{row['area_of_need']}: {row['hours_per_year']}")
-    return [
-        (row["child_id"], row["provision_hours"], "; ".join(by_child.get(row["child_id"], [])))
-        for row in summary.children if row.get("provision_hours") not in (None, "")
-    ]
+def _hours_by_child(folder: Path) -> Iterator[tuple[str, str, str]]:
+    """Each child's hours a year by area, for the table under the hours chart.
+
+    The batch writes both files in the same order of children, so each child's rows of
+    hours by area are read alongside its row of the summary, never all at once.
+    """
+    with (_rows_of(folder / "summary.csv") as children,
+          _rows_of(folder / "provision_hours.csv") as hours):
+        waiting = next(hours, None)
+        for row in children:
+            by_area = []
+            while waiting is not None and waiting["child_id"] == row["child_id"]:
+                by_area.append(f"{waiting['area_of_need']}: {waiting['hours_per_year']}")
+                waiting = next(hours, None)
+            if row.get("provision_hours") not in (None, ""):
+                yield row["child_id"], row["provision_hours"], "; ".join(by_area)
 
 
 def _stage_name(stage: str) -> str:

@@ -110,6 +110,77 @@ def test_the_dashboard_numbers_are_the_batch_numbers(batch_folder):
                                                           if row["provision_hours"])
 
 
+def test_every_child_with_hours_has_a_row_of_hours_by_area_under_the_chart(batch_folder):
+    page = BeautifulSoup((batch_folder / "dashboard.html").read_text("utf-8"), "html.parser")
+    table = page.find("caption", string="Hours of provision a year for each child").parent
+    shown = {row.th.get_text(): [cell.get_text() for cell in row.find_all("td")]
+             for row in table.tbody.find_all("tr")}
+    by_area: dict[str, list[str]] = {}
+    for row in rows(batch_folder / "provision_hours.csv"):
+        by_area.setdefault(row["child_id"], []).append(
+            f"{row['area_of_need']}: {row['hours_per_year']}")
+
+    expected = {
+        row["child_id"]: [row["provision_hours"], "; ".join(by_area.get(row["child_id"], []))]
+        for row in rows(batch_folder / "summary.csv") if row["provision_hours"]
+    }
+    assert shown == expected
+    assert len(shown) >= 3
+
+
+def write_summary_files(folder: Path, children: int) -> Path:
+    """A batch folder's four summary files for ``children`` invented children."""
+    folder.mkdir()
+    columns = {
+        "summary.csv": ["child_id", "status", "folder", "outcomes", "provision_hours"],
+        "findings.csv": ["child_id", "code", "slug", "areas_of_need"],
+        "outcomes.csv": ["child_id", "key_stage", "months_to_target"],
+        "provision_hours.csv": ["child_id", "area_of_need", "hours_per_year"],
+    }
+    streams = {name: open(folder / name, "w", encoding="utf-8", newline="")
+               for name in columns}
+    writers = {name: csv.DictWriter(streams[name], fieldnames=fields)
+               for name, fields in columns.items()}
+    for writer in writers.values():
+        writer.writeheader()
+    for number in range(children):
+        child = f"C-{number:05d}"
+        writers["summary.csv"].writerow({"child_id": child, "status": "succeeded",
+                                         "folder": child, "outcomes": 3,
+                                         "provision_hours": 38 * (number % 9)})
+        for code in ("E101", "E102", "E205"):
+            writers["findings.csv"].writerow({"child_id": child, "code": code, "slug": "x",
+                                              "areas_of_need": "Cognition and learning"})
+        for months in (6, 18, 30):
+            writers["outcomes.csv"].writerow({"child_id": child, "key_stage": "2",
+                                              "months_to_target": months})
+        writers["provision_hours.csv"].writerow({"child_id": child,
+                                                 "area_of_need": "Cognition and learning",
+                                                 "hours_per_year": 38 * (number % 9)})
+    for stream in streams.values():
+        stream.close()
+    return folder
+
+
+def test_the_dashboard_needs_next_to_no_memory_for_each_further_child(tmp_path):
+    """Writing the dashboard keeps counts, not rows: the peak hardly grows with the batch."""
+    import tracemalloc
+
+    from ehcp_kit.dashboard import write_dashboard
+
+    write_dashboard(write_summary_files(tmp_path / "warm", 10))  # matplotlib's first use
+    peaks = {}
+    for children in (300, 1500):
+        folder = write_summary_files(tmp_path / f"batch-{children}", children)
+        tracemalloc.start()
+        write_dashboard(folder)
+        peaks[children] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+
+    per_child = (peaks[1500] - peaks[300]) / 1200
+    assert per_child < 1000, f"{per_child:.0f} bytes a child"
+
+
 def test_the_charts_come_from_the_library_for_the_notebook_too(batch_folder):
     charts = dashboard_charts(load_batch_summary(batch_folder))
 
