@@ -60,6 +60,7 @@ import json
 import logging
 import pickle
 import re
+import sqlite3
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -570,38 +571,50 @@ class _Table:
     """The rows of every sheet of one export, by child, and how to name a place in them.
 
     A child's rows can be anywhere in a sheet, so every sheet is read whole before any
-    child is joined. Each row is kept as one pickled ``bytes`` object under the child_id
-    it names, a quarter of what its cells would take as a dict of strings; a child's
-    rows become a dict again only when that child is joined.
+    child is joined. The rows wait in a private SQLite database on disk rather than in
+    memory, so an export of any size costs the batch only each child's id in memory:
+    each row is one pickled ``bytes`` value under the child_id it names, and becomes a
+    dict of cells again only when that child is joined. SQLite removes the database's
+    file as soon as it has opened it, so nothing of it is left behind, even by a batch
+    that is killed.
     """
 
     def __init__(self, path: Path, csv_folder: bool):
         self.path = path
         self.csv_folder = csv_folder
         self.columns: dict[str, tuple[str, ...]] = {}  # each sheet's named columns
-        self.rows_by_child: dict[str, list[bytes]] = {}
+        self.child_ids: dict[str, None] = {}  # every child_id named, in first-seen order
+        # "" opens a private, temporary database on disk (SQLite's own).
+        self._rows = sqlite3.connect("", check_same_thread=False)
+        self._rows.execute("CREATE TABLE row (child_id TEXT, sheet INTEGER, number INTEGER, "
+                           "packed BLOB)")
+        self._rows.execute("CREATE INDEX row_of_child ON row (child_id, sheet, number)")
 
     def keep(self, row: _Row) -> None:
-        """Store one row, in little memory, with the other rows of its child."""
+        """Store one row, out of memory, with the other rows of its child."""
         values = tuple(row.cells.get(column) for column in self.columns[row.sheet])
         packed = pickle.dumps((row.sheet, row.number, values, row.faults),
                               protocol=pickle.HIGHEST_PROTOCOL)
-        self.rows_by_child.setdefault(_text(row.cells.get("child_id")), []).append(packed)
+        child_id = _text(row.cells.get("child_id"))
+        self.child_ids.setdefault(child_id)
+        self._rows.execute("INSERT INTO row VALUES (?, ?, ?, ?)",
+                           (child_id, _JOIN_ORDER[row.sheet], row.number, packed))
 
     def places_of(self, child_id: str) -> list[tuple[str, int]]:
         """The sheet and number of each row that names ``child_id``, in join order."""
-        places = [pickle.loads(packed)[:2] for packed in self.rows_by_child[child_id]]
-        places.sort(key=lambda place: (_JOIN_ORDER[place[0]], place[1]))
-        return places
+        sheets = list(_JOIN_ORDER)
+        return [(sheets[sheet], number) for sheet, number in self._rows.execute(
+            "SELECT sheet, number FROM row WHERE child_id = ? ORDER BY sheet, number",
+            (child_id,))]
 
     def rows_of(self, child_id: str) -> list[_Row]:
         """The rows that name ``child_id``, in the order they are joined into its plan."""
         rows = []
-        for packed in self.rows_by_child[child_id]:
+        for (packed,) in self._rows.execute(
+                "SELECT packed FROM row WHERE child_id = ? ORDER BY sheet, number", (child_id,)):
             sheet, number, values, faults = pickle.loads(packed)  # packed by keep(), above
             rows.append(_Row(sheet, number, dict(zip(self.columns[sheet], values, strict=True)),
                              faults))
-        rows.sort(key=lambda row: (_JOIN_ORDER[row.sheet], row.number))
         return rows
 
     def at(self, sheet: str, row: int | None = None, column: str | None = None) -> Location:
@@ -1085,7 +1098,7 @@ class _TableChildren:
         self.early_problems: dict[str, list[Problem]] = {}  # faults found on opening
         named: list[tuple[int, str]] = []  # (first row on the children sheet, child id)
         strays: list[tuple[tuple[int, int], str]] = []  # (first row in join order, id)
-        for child_id in table.rows_by_child:
+        for child_id in table.child_ids:
             places = table.places_of(child_id)
             numbers = [number for sheet, number in places if sheet == "children"]
             if numbers:
