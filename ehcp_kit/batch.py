@@ -212,6 +212,7 @@ def run_batch(
     notebook_path = (Path(notebook) if notebook else default_notebook()).resolve()
     template_path = str(Path(template).resolve()) if template else None
     branding_path = _checked_branding(branding)
+    _checked_template(template_path, formats)
     recipe = _recipe_digest(notebook_path if use_notebook else None, template_path, formats,
                             config, kernel_name, appendix=appendix, branding=branding_path)
 
@@ -426,6 +427,20 @@ def _checked_branding(branding: str | os.PathLike[str] | None) -> str | None:
 
     load_branding(branding)
     return str(Path(branding).resolve())
+
+
+def _checked_template(template: str | None, formats: Sequence[str]) -> None:
+    """Read and compile an authority's Word template once, before any child runs.
+
+    A file that is not a Word document, or a tag Jinja cannot read, would fail every
+    child alike, so it stops the batch here with one message naming the file. What
+    depends on the child (a variable one plan lacks) can only fail that child.
+    """
+    if template is None or "docx" not in formats:
+        return
+    from .render._word import prepare
+
+    prepare(template)
 
 
 def _recipe_digest(notebook, template, formats, config: Config, kernel_name: str, *,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import re
 from array import array
@@ -29,6 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 __all__ = ["BatchSummary", "Chart", "dashboard_charts", "load_batch_summary", "write_dashboard"]
+
+logger = logging.getLogger("ehcp_kit")
 
 STATUSES = ("succeeded", "failed", "incomplete")
 KEY_STAGES = ("EYFS", "1", "2", "3", "4", "5", "")
@@ -287,18 +290,51 @@ def _hours_by_child(folder: Path) -> Iterator[tuple[str, str, str]]:
     """Each child's hours a year by area, for the table under the hours chart.
 
     The batch writes both files in the same order of children, so each child's rows of
-    hours by area are read alongside its row of the summary, never all at once.
+    hours by area are read alongside its row of the summary, never all at once. Files
+    edited by hand (sorted, a row taken out) may not keep that order; then the rows of
+    hours are gathered by child first, so that no child loses theirs to another.
     """
-    with (_rows_of(folder / "summary.csv") as children,
-          _rows_of(folder / "provision_hours.csv") as hours):
-        waiting = next(hours, None)
-        for row in children:
-            by_area = []
-            while waiting is not None and waiting["child_id"] == row["child_id"]:
-                by_area.append(f"{waiting['area_of_need']}: {waiting['hours_per_year']}")
-                waiting = next(hours, None)
+    hours_file = folder / "provision_hours.csv"
+    in_step = _in_step(folder)
+    with _rows_of(folder / "summary.csv") as children, _rows_of(hours_file) as hours:
+        if in_step:
+            pairs = _alongside(children, hours)
+        else:
+            logger.warning("%s is not in the order of summary.csv; its rows are read whole "
+                           "for the dashboard", hours_file.name)
+            by_child: dict[str, list[str]] = {}
+            for waiting in hours:
+                by_child.setdefault(waiting["child_id"], []).append(_area_hours(waiting))
+            pairs = ((row, by_child.get(row["child_id"], [])) for row in children)
+
+        for row, by_area in pairs:
             if row.get("provision_hours") not in (None, ""):
                 yield row["child_id"], row["provision_hours"], "; ".join(by_area)
+
+
+def _alongside(children: Iterator[dict[str, str]], hours: Iterator[dict[str, str]]
+               ) -> Iterator[tuple[dict[str, str], list[str]]]:
+    """Each summary row with the rows of hours that follow, in their file, for its child."""
+    waiting = next(hours, None)
+    for row in children:
+        by_area = []
+        while waiting is not None and waiting["child_id"] == row["child_id"]:
+            by_area.append(_area_hours(waiting))
+            waiting = next(hours, None)
+        yield row, by_area
+
+
+def _in_step(folder: Path) -> bool:
+    """Whether reading the two files alongside finds every row of hours its child."""
+    hours_file = folder / "provision_hours.csv"
+    with _rows_of(folder / "summary.csv") as children, _rows_of(hours_file) as hours:
+        matched = sum(len(by_area) for _, by_area in _alongside(children, hours))
+    with _rows_of(hours_file) as hours:
+        return matched == sum(1 for _ in hours)
+
+
+def _area_hours(row: dict[str, str]) -> str:
+    return f"{row['area_of_need']}: {row['hours_per_year']}"
 
 
 def _stage_name(stage: str) -> str:

@@ -72,7 +72,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from ._fields import DateField, _split_ids
-from .errors import DataError, Location
+from .errors import DataError, EhcpKitError, Location
 from .plan import Plan
 from .timescales import age_on
 
@@ -597,8 +597,16 @@ class _Table:
                               protocol=pickle.HIGHEST_PROTOCOL)
         child_id = _text(row.cells.get("child_id"))
         self.child_ids.setdefault(child_id)
-        self._rows.execute("INSERT INTO row VALUES (?, ?, ?, ?)",
-                           (child_id, _JOIN_ORDER[row.sheet], row.number, packed))
+        try:
+            self._rows.execute("INSERT INTO row VALUES (?, ?, ?, ?)",
+                               (child_id, _JOIN_ORDER[row.sheet], row.number, packed))
+        except sqlite3.OperationalError as error:
+            # The temporary folder is full or cannot be written: no fault of the data.
+            raise EhcpKitError(
+                f"cannot keep the rows of {self.path.name!r} while they are read: the "
+                f"temporary folder (TMPDIR) refused them ({error}); make room there, or "
+                "set TMPDIR to a folder with room"
+            ) from error
 
     def places_of(self, child_id: str) -> list[tuple[str, int]]:
         """The sheet and number of each row that names ``child_id``, in join order."""

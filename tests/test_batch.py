@@ -325,3 +325,48 @@ def test_a_batch_counts_its_children_first_and_reads_each_only_when_handing_it_o
     assert seen == {"children, validated before any runs": (8, 0),
                     "validated as the first piece runs": 4}
     assert validated == [f"C{number}" for number in range(8)]
+
+
+def test_a_template_that_is_not_a_word_document_stops_the_batch_before_any_child(tmp_path):
+    source = write_plans(tmp_path / "in", [
+        plan_record("C-1", "Jo", "By July 2028, Jo will run."),
+        plan_record("C-2", "Kit", "By July 2028, Kit will swim."),
+    ])
+    template = tmp_path / "authority.docx"
+    template.write_text("Outcomes for {{ child.id }}\n", encoding="utf-8")
+    out = tmp_path / "out"
+
+    outcome = CliRunner().invoke(main, ["batch", str(source), "--out", str(out),
+                                        "--no-notebook", "--formats", "docx",
+                                        "--template", str(template)])
+
+    assert outcome.exit_code == 1, outcome.output
+    assert "Word template 'authority.docx' is not a Word document" in outcome.output
+    assert "Traceback" not in outcome.output
+    assert not (out / "C-1").exists() and not (out / "C-2").exists()
+
+
+def test_a_template_that_fails_for_one_child_fails_only_that_child_and_names_the_file(
+        tmp_path):
+    template = Document()
+    template.add_paragraph("Plan {{ child.id }}")
+    template.add_paragraph("{%p if child.id == 'C-2' %}")
+    template.add_paragraph("{{ child.nickname }}")
+    template.add_paragraph("{%p endif %}")
+    template.save(str(tmp_path / "authority.docx"))
+    source = write_plans(tmp_path / "in", [
+        plan_record("C-1", "Jo", "By July 2028, Jo will run."),
+        plan_record("C-2", "Kit", "By July 2028, Kit will swim."),
+        plan_record("C-3", "Lou", "By July 2028, Lou will climb."),
+    ])
+    out = tmp_path / "out"
+
+    run_batch(source, out, use_notebook=False, formats=["docx"],
+              template=tmp_path / "authority.docx")
+
+    summary = read_summary(out)
+    assert [summary[child]["status"] for child in ("C-1", "C-2", "C-3")] == [
+        "succeeded", "failed", "succeeded"]
+    assert "Word template 'authority.docx'" in summary["C-2"]["reason"]
+    assert "nickname" in summary["C-2"]["reason"]
+    assert Document(str(out / "C-3" / "plan.docx")).paragraphs[0].text == "Plan C-3"

@@ -246,3 +246,38 @@ def test_the_dashboard_notebook_draws_a_given_batch_folder(batch_folder, tmp_pat
     shown = json.dumps([cell.outputs for cell in executed.cells if cell.cell_type == "code"])
     assert shown.count("<svg") == 6
     assert "Findings by area of need: the numbers" in shown
+
+
+@pytest.mark.parametrize("edit", ["sorted by area", "a child's summary row removed"])
+def test_hours_by_area_stay_with_their_child_in_summary_files_edited_by_hand(
+        batch_folder, tmp_path, edit):
+    """Hand-edited files need not keep the batch's order; no child shows another's hours."""
+    from ehcp_kit.dashboard import write_dashboard
+
+    folder = tmp_path / "edited"
+    folder.mkdir()
+    for name in ("summary.csv", "findings.csv", "outcomes.csv", "provision_hours.csv"):
+        shutil.copy(batch_folder / name, folder / name)
+    summary, hours = rows(folder / "summary.csv"), rows(folder / "provision_hours.csv")
+    if edit == "sorted by area":
+        hours.sort(key=lambda row: (row["area_of_need"], row["child_id"]))
+    else:
+        first_with_hours = next(row for row in summary if row["provision_hours"])
+        summary.remove(first_with_hours)
+    for name, edited in (("summary.csv", summary), ("provision_hours.csv", hours)):
+        with open(folder / name, "w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(edited[0]))
+            writer.writeheader()
+            writer.writerows(edited)
+
+    page = BeautifulSoup(write_dashboard(folder).read_text("utf-8"), "html.parser")
+    table = page.find("caption", string="Hours of provision a year for each child").parent
+    shown = {row.th.get_text(): sorted(row.find_all("td")[1].get_text().split("; "))
+             for row in table.tbody.find_all("tr")}
+    by_area: dict[str, list[str]] = {}
+    for row in hours:
+        by_area.setdefault(row["child_id"], []).append(
+            f"{row['area_of_need']}: {row['hours_per_year']}")
+    expected = {row["child_id"]: sorted(by_area.get(row["child_id"], [""]))
+                for row in summary if row["provision_hours"]}
+    assert shown == expected

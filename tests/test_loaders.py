@@ -1047,3 +1047,23 @@ def test_streaming_a_plan_folder_needs_far_less_memory_per_child_than_loading_it
 
     # Only each file's name and child id are held between one child and the next.
     assert streamed < held / 10, (streamed, held)
+
+
+def test_a_full_temporary_folder_is_reported_in_words_not_as_a_traceback(monkeypatch):
+    """An export's rows wait in SQLite's temporary file; no room there stops the batch."""
+    import sqlite3
+
+    from ehcp_kit import EhcpKitError
+
+    connect = sqlite3.connect
+
+    def with_no_room(database: str, **options):
+        connection = connect(database, **options)
+        connection.execute("PRAGMA max_page_count = 4")  # what a full disk looks like
+        return connection
+
+    monkeypatch.setattr(loaders.sqlite3, "connect", with_no_room)
+
+    with pytest.raises(EhcpKitError, match=r"authority_export.*TMPDIR.*full") as raised:
+        open_batch(EXAMPLES / "authority_export")
+    assert not isinstance(raised.value, DataError)

@@ -10,18 +10,21 @@ import io
 import zipfile
 from pathlib import Path
 
+import jinja2
 import pytest
 from docx import Document
 from docx.shared import Pt
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from ehcp_kit import EhcpKitError
 from ehcp_kit.loaders import load_batch, load_plan
 from ehcp_kit.render import load_branding
 from ehcp_kit.render._branding import default_branding
 from ehcp_kit.render._context import document_context
 from ehcp_kit.render._word import (
     DEFAULT_TEMPLATE,
+    WordTemplateError,
     _apply_colours,
     _environment,
     _logo_image,
@@ -193,3 +196,61 @@ def test_preparing_a_template_leaves_its_file_untouched(tmp_path, restyle):
     docx_bytes(plan, None if restyle else template)
 
     assert template.read_bytes() == before
+
+
+def broken_template(path: Path, fault: str) -> Path:
+    """A template an authority might send by mistake, with one fault of the kind named."""
+    if fault == "an empty file":
+        path.write_bytes(b"")
+    elif fault == "a text file":
+        path.write_text("Outcomes for {{ child.id }}\n", encoding="utf-8")
+    elif fault == "a zip that is no Word document":
+        with zipfile.ZipFile(path, "w") as package:
+            package.writestr("notes.txt", "not a document")
+    else:
+        document = Document()
+        if fault == "a broken tag in the body":
+            document.add_paragraph("Plan {{ child.id }}")
+            document.add_paragraph("{% for outcome in outcomes %}{{ outcome.text }")
+        elif fault == "a loop left open in the header":
+            document.sections[0].header.paragraphs[0].text = "{% if status %}Draft"
+            document.add_paragraph("Plan")
+        elif fault == "a broken tag in a property":
+            document.add_paragraph("Plan")
+            document.core_properties.subject = "Outcomes of {{ child.id "
+        document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("fault", [
+    "an empty file", "a text file", "a zip that is no Word document",
+    "a broken tag in the body", "a loop left open in the header", "a broken tag in a property",
+])
+def test_a_template_that_cannot_be_read_is_named_in_the_error(tmp_path, fault):
+    template = broken_template(tmp_path / "authority.docx", fault)
+    plan = load_plan(EXAMPLES / "plans" / "good-primary.yaml")
+
+    with pytest.raises(WordTemplateError, match=r"Word template 'authority\.docx'"):
+        docx_bytes(plan, template)
+
+
+def test_a_broken_tag_is_reported_with_the_words_around_it(tmp_path):
+    template = broken_template(tmp_path / "authority.docx", "a broken tag in the body")
+    plan = load_plan(EXAMPLES / "plans" / "good-primary.yaml")
+
+    with pytest.raises(WordTemplateError, match=r"body.*outcome\.text \}") as raised:
+        docx_bytes(plan, template)
+    assert isinstance(raised.value, EhcpKitError) and isinstance(raised.value, ValueError)
+
+
+def test_a_misspelt_variable_in_a_footer_names_the_template_and_the_part(tmp_path):
+    template = Document()
+    template.sections[0].footer.paragraphs[0].text = "Reference {{ child.reference }}"
+    template.add_paragraph("Plan")
+    template.save(str(tmp_path / "authority.docx"))
+    plan = load_plan(EXAMPLES / "plans" / "good-primary.yaml")
+
+    with pytest.raises(WordTemplateError,
+                       match=r"'authority\.docx'.*footer.*reference") as raised:
+        docx_bytes(plan, tmp_path / "authority.docx")
+    assert isinstance(raised.value.__cause__, jinja2.UndefinedError)

@@ -39,7 +39,8 @@ restyled (its headings use Word's Heading styles and its tables have header rows
 replaced by any ``.docx`` holding docxtpl tags: ``{{ ... }}`` for a value, ``{%p ... %}``
 for a paragraph-level ``for`` or ``if``, ``{%tr ... %}`` for a table row. Pass it as
 ``template=``. Values are escaped for you; a newline in a value becomes a line break. A
-variable the template names but the plan does not have is an error, not a blank. The
+variable the template names but the plan does not have is an error, not a blank: a
+``WordTemplateError`` naming the file, the part and the words around a broken tag. The
 branding's colours restyle only the bundled template: an authority's own template keeps
 its own look, and can place the branding's name, logo and wording with the variables
 below. The document's title and language are set whichever template is used.
@@ -107,6 +108,7 @@ from ._branding import Branding, BrandingError, as_branding, contrast_ratio, loa
 from ._child import render_my_outcomes_html
 from ._files import write_whole
 from ._html import render_html
+from ._word import WordTemplateError
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -123,6 +125,7 @@ __all__ = [
     "render_my_outcomes_html",
     "render_my_outcomes_pdf",
     "render_pdf",
+    "WordTemplateError",
     "write_documents",
 ]
 

@@ -23,11 +23,14 @@ import os
 import re
 import threading
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import EhcpKitError
 from ..plan import Plan
 from ._branding import Branding, Logo
 from ._context import document_context
@@ -35,7 +38,7 @@ from ._context import document_context
 if TYPE_CHECKING:
     from ..config import Config
 
-__all__ = ["DEFAULT_TEMPLATE", "docx_bytes", "prepare"]
+__all__ = ["DEFAULT_TEMPLATE", "WordTemplateError", "docx_bytes", "prepare"]
 
 logger = logging.getLogger("ehcp_kit")
 
@@ -59,6 +62,14 @@ _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # Zip entries carry this date, so the same plan always makes the same bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _PREPARED_TEMPLATES = 4  # a few templates in one process, not many
+# Tags between a paragraph's runs, to show a tag Jinja cannot read in the template's words.
+_MARKUP = re.compile(r"<[^>]+>")
+
+
+class WordTemplateError(EhcpKitError, ValueError):
+    """A Word template that cannot be read or rendered; the message names the file, the
+    part of the document (body, a header, a property) and, where Jinja knows it, the
+    words around the fault."""
 
 
 def docx_bytes(
@@ -89,15 +100,18 @@ def docx_bytes(
     return word.render(context, title)
 
 
-def prepare() -> None:
-    """Prepare the bundled template in the default branding, ahead of any document.
+def prepare(template: str | os.PathLike[str] | None = None) -> None:
+    """Prepare ``template`` (default: the bundled one) in the default branding, ahead of
+    any document.
 
     A batch's kernel zygote calls this, so every kernel forked from it has the template
-    ready instead of preparing it for its one child.
+    ready instead of preparing it for its one child; the batch calls it on an authority's
+    template before any child runs, so that a file that is not a Word document or holds a
+    tag Jinja cannot read is reported once, not once for every child.
     """
     from ._branding import default_branding
 
-    _prepared(None, default_branding())
+    _prepared(template, default_branding())
 
 
 _CACHE: dict[tuple[str, Branding], _WordTemplate] = {}
@@ -125,7 +139,9 @@ def _prepared(template: str | os.PathLike[str] | None, branding: Branding) -> _W
         if word is None:
             if len(_CACHE) >= _PREPARED_TEMPLATES:
                 _CACHE.clear()
-            word = _CACHE[key] = _WordTemplate(data, branding, restyle=template is None)
+            name = DEFAULT_TEMPLATE if template is None else Path(template).name
+            word = _CACHE[key] = _WordTemplate(data, branding, name=name,
+                                               restyle=template is None)
     return word
 
 
@@ -149,12 +165,20 @@ class _WordTemplate:
     the rendered parts to a copy of the base package.
     """
 
-    def __init__(self, source: bytes, branding: Branding, *, restyle: bool) -> None:
+    def __init__(self, source: bytes, branding: Branding, *, name: str,
+                 restyle: bool) -> None:
         from docxtpl import DocxTemplate
         from jinja2 import meta
+        from lxml import etree
 
+        self.name = name
         self._docxtpl = docxtpl = DocxTemplate(io.BytesIO(source))
-        docxtpl.render_init()
+        try:
+            docxtpl.render_init()
+        except (zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as error:
+            raise WordTemplateError(
+                f"Word template {name!r} is not a Word document (.docx): {error}"
+            ) from error
         document = docxtpl.docx
         if restyle:
             _apply_colours(document, branding)
@@ -180,22 +204,25 @@ class _WordTemplate:
         environment = _environment()
         self.names: set[str] = set()
         self._parts: list[_Part] = []
-        for name, part, patched, is_body in sources:
-            self.names |= meta.find_undeclared_variables(environment.parse(patched))
+        for part_name, part, patched, is_body in sources:
+            # As docxtpl does: each paragraph on a line of its own, for Jinja's messages.
+            lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+            with self._faults_named(_place(part_name), lines):
+                self.names |= meta.find_undeclared_variables(environment.parse(lines))
+                compiled = environment.from_string(lines)
             logo = ""
             if branding.logo is not None and re.search(r"\blogo\b", patched):
                 docxtpl.current_rendering_part = part
                 logo = _logo_image(docxtpl, branding.logo)._insert_image()
-            # As docxtpl does: each paragraph on a line of its own, for Jinja's messages.
-            compiled = environment.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", patched))
-            self._parts.append(_Part(name, compiled, logo, is_body))
+            self._parts.append(_Part(part_name, compiled, logo, is_body))
 
         # The document properties, which may hold template tags too.
         self._properties = document.core_properties
-        self._property_templates = {
-            name: environment.from_string(getattr(self._properties, name))
-            for name in _PROPERTIES
-        }
+        self._property_templates = {}
+        for property_name in _PROPERTIES:
+            text = getattr(self._properties, property_name)
+            with self._faults_named(f"the document's {property_name} property", text):
+                self._property_templates[property_name] = environment.from_string(text)
         self._core = next(part for part in document.part.package.iter_parts()
                           if part.content_type == _CORE)
         self._core_lock = threading.Lock()
@@ -210,7 +237,9 @@ class _WordTemplate:
         rendered = {}
         for part in self._parts:
             context["branding"]["logo"] = Markup(part.logo)
-            xml = self._after_jinja(part.compiled.render(context), body=part.body)
+            with self._faults_named(_place(part.name)):
+                xml = part.compiled.render(context)
+            xml = self._after_jinja(xml, body=part.body)
             if part.body:
                 xml = self._prefix + xml + self._suffix
             elif not xml.startswith("<?xml"):
@@ -246,6 +275,25 @@ class _WordTemplate:
             xml = etree.tostring(tree, encoding="unicode")
         return xml
 
+    @contextmanager
+    def _faults_named(self, place: str, source: str = "") -> Iterator[None]:
+        """Turn Jinja's error in ``place`` into one naming the template, the place and,
+        for a tag Jinja cannot read, the words of the paragraph it is in."""
+        from jinja2 import TemplateError, TemplateSyntaxError
+
+        try:
+            yield
+        except TemplateError as error:
+            near = ""
+            if isinstance(error, TemplateSyntaxError) and error.lineno:
+                lines = source.splitlines()
+                words = _MARKUP.sub("", lines[min(error.lineno, len(lines)) - 1]) if lines else ""
+                near = f", near {words.strip()!r}" if words.strip() else ""
+            raise WordTemplateError(
+                f"Word template {self.name!r}, {place}{near}: "
+                f"{error.message or type(error).__name__}"
+            ) from error
+
     def _core_properties(self, context: dict[str, Any], title: str) -> bytes:
         """The title a screen reader announces, the language it reads in, and the rest
         of the template's properties rendered as docxtpl renders them."""
@@ -254,7 +302,8 @@ class _WordTemplate:
             initial = {name: getattr(properties, name) for name in _PROPERTIES}
             try:
                 for name, compiled in self._property_templates.items():
-                    setattr(properties, name, compiled.render(context))
+                    with self._faults_named(f"the document's {name} property"):
+                        setattr(properties, name, compiled.render(context))
                 properties.title = title
                 if not properties.language:
                     properties.language = "en-GB"
@@ -262,6 +311,14 @@ class _WordTemplate:
             finally:
                 for name, value in initial.items():
                     setattr(properties, name, value)
+
+
+def _place(part_name: str) -> str:
+    """Where a part is, in a reader's words: "the body", "the header (word/header1.xml)"."""
+    if part_name == "word/document.xml":
+        return "the body"
+    kind = re.sub(r"\d*\.xml$", "", part_name.rsplit("/", 1)[-1])
+    return f"the {kind} ({part_name})"
 
 
 def _irregular_tables(docxtpl, body: str) -> bool:
