@@ -206,13 +206,14 @@ def run_batch(
 
     formats = check_formats(formats)
     config = config if config is not None else Config.load(input_path)
-    out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
     notebook_path = (Path(notebook) if notebook else default_notebook()).resolve()
     template_path = str(Path(template).resolve()) if template else None
     branding_path = _checked_branding(branding)
     _checked_template(template_path, formats)
+    # Only once the settings, branding and template are found sound is a folder made.
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
     recipe = _recipe_digest(notebook_path if use_notebook else None, template_path, formats,
                             config, kernel_name, appendix=appendix, branding=branding_path)
 
@@ -432,15 +433,16 @@ def _checked_branding(branding: str | os.PathLike[str] | None) -> str | None:
 def _checked_template(template: str | None, formats: Sequence[str]) -> None:
     """Read and compile an authority's Word template once, before any child runs.
 
-    A file that is not a Word document, or a tag Jinja cannot read, would fail every
-    child alike, so it stops the batch here with one message naming the file. What
-    depends on the child (a variable one plan lacks) can only fail that child.
+    A file that is not a Word document, a tag Jinja cannot read, or a variable no plan
+    has (a misspelt ``{{ refrence }}``) would fail every child alike, so it stops the
+    batch here with one message naming the file. What depends on the child (a value one
+    plan lacks) can only fail that child.
     """
     if template is None or "docx" not in formats:
         return
-    from .render._word import prepare
+    from .render._word import check_template
 
-    prepare(template)
+    check_template(template)
 
 
 def _recipe_digest(notebook, template, formats, config: Config, kernel_name: str, *,

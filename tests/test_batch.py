@@ -343,7 +343,23 @@ def test_a_template_that_is_not_a_word_document_stops_the_batch_before_any_child
     assert outcome.exit_code == 1, outcome.output
     assert "Word template 'authority.docx' is not a Word document" in outcome.output
     assert "Traceback" not in outcome.output
-    assert not (out / "C-1").exists() and not (out / "C-2").exists()
+    assert not out.exists(), "no output folder is made for a batch that cannot run"
+
+
+def test_a_misspelt_variable_in_a_template_stops_the_batch_once_naming_it(tmp_path):
+    template = Document()
+    template.add_paragraph("{{ refrence }} for {{ child.id }}")
+    template.save(str(tmp_path / "authority.docx"))
+    source = write_plans(tmp_path / "in", [plan_record("C-1", "Jo", "By July 2028, Jo will run.")])
+
+    outcome = CliRunner().invoke(main, ["batch", str(source), "--out", str(tmp_path / "out"),
+                                        "--no-notebook", "--formats", "docx",
+                                        "--template", str(tmp_path / "authority.docx")])
+
+    assert outcome.exit_code == 1, outcome.output
+    assert "Word template 'authority.docx' names 'refrence', which no plan has" in outcome.output
+    assert "Traceback" not in outcome.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_template_that_fails_for_one_child_fails_only_that_child_and_names_the_file(

@@ -21,13 +21,14 @@ from ehcp_kit import EhcpKitError
 from ehcp_kit.loaders import load_batch, load_plan
 from ehcp_kit.render import load_branding
 from ehcp_kit.render._branding import default_branding
-from ehcp_kit.render._context import document_context
+from ehcp_kit.render._context import CONTEXT_NAMES, document_context
 from ehcp_kit.render._word import (
     DEFAULT_TEMPLATE,
     WordTemplateError,
     _apply_colours,
     _environment,
     _logo_image,
+    check_template,
     docx_bytes,
 )
 
@@ -254,3 +255,26 @@ def test_a_misspelt_variable_in_a_footer_names_the_template_and_the_part(tmp_pat
                        match=r"'authority\.docx'.*footer.*reference") as raised:
         docx_bytes(plan, tmp_path / "authority.docx")
     assert isinstance(raised.value.__cause__, jinja2.UndefinedError)
+
+
+def test_the_names_a_template_may_use_are_those_every_document_context_has():
+    plan = load_plan(EXAMPLES / "plans" / "good-primary.yaml")
+
+    for appendix in (False, True):
+        context = document_context(plan, default_branding(), appendix=appendix)
+        assert set(context) == CONTEXT_NAMES
+
+
+def test_the_bundled_template_and_a_sound_authority_template_pass_the_check(tmp_path):
+    check_template(BUNDLED)
+    check_template(authority_template(tmp_path / "authority.docx"))
+
+
+def test_a_template_naming_variables_no_plan_has_is_refused_naming_them(tmp_path):
+    template = Document()
+    template.add_paragraph("{{ refrence }} {{ child.id }} {% for x in range(2) %}{{ x }}"
+                           "{% endfor %} {{ outcome_list }}")
+    template.save(str(tmp_path / "authority.docx"))
+
+    with pytest.raises(WordTemplateError, match="names 'outcome_list', 'refrence', which"):
+        check_template(tmp_path / "authority.docx")

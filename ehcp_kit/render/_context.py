@@ -150,6 +150,13 @@ def _action_context(item: Provision) -> dict[str, Any]:
     }
 
 
+# The names at the top of every document's context: plan_context's, then the rest.
+CONTEXT_NAMES = frozenset({
+    "authority", "status", "plan_date", "plan_date_iso", "review_date", "review_date_iso",
+    "child", "aspirations", "outcomes", "reference", "branding", "appendix",
+})
+
+
 def document_context(
     plan: Plan, branding: Branding, *, appendix: bool = False, config: Config | None = None
 ) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from ._context import document_context
 if TYPE_CHECKING:
     from ..config import Config
 
-__all__ = ["DEFAULT_TEMPLATE", "WordTemplateError", "docx_bytes", "prepare"]
+__all__ = ["DEFAULT_TEMPLATE", "WordTemplateError", "check_template", "docx_bytes", "prepare"]
 
 logger = logging.getLogger("ehcp_kit")
 
@@ -112,6 +112,26 @@ def prepare(template: str | os.PathLike[str] | None = None) -> None:
     from ._branding import default_branding
 
     _prepared(template, default_branding())
+
+
+def check_template(template: str | os.PathLike[str]) -> None:
+    """Refuse an authority's template that no plan could fill, naming the file.
+
+    It must be a Word document whose tags Jinja can read, and every variable it names at
+    the top level must be one the documents offer: a misspelt ``{{ refrence }}`` would
+    otherwise fail every child of a batch, one by one.
+    """
+    from ._branding import default_branding
+    from ._context import CONTEXT_NAMES
+
+    word = _prepared(template, default_branding())
+    unknown = sorted(word.names - CONTEXT_NAMES - set(_environment().globals))
+    if unknown:
+        shown = ", ".join(repr(name) for name in unknown)
+        raise WordTemplateError(
+            f"Word template {word.name!r} names {shown}, which no plan has; the variables "
+            "a template can use are listed in the documentation of ehcp_kit.render"
+        )
 
 
 _CACHE: dict[tuple[str, Branding], _WordTemplate] = {}
