@@ -245,7 +245,8 @@ class _WordTemplate:
                 self._property_templates[property_name] = environment.from_string(text)
         self._core = next(part for part in document.part.package.iter_parts()
                           if part.content_type == _CORE)
-        self._core_lock = threading.Lock()
+        # Guards what renders change on shared objects: the properties, the picture ids.
+        self._shared = threading.Lock()
 
         self._base = _base_package(document, {part.name for part in self._parts} |
                                    {self._core.partname.lstrip("/")})
@@ -290,8 +291,9 @@ class _WordTemplate:
                                  else found[0], xml)
         if body and (self._repair_tables or "docPr" in xml):
             tree = docxtpl.fix_tables(xml)
-            docxtpl.docx_ids_index = 1000
-            docxtpl.fix_docpr_ids(tree)
+            with self._shared:  # the picture ids are counted on the shared docxtpl object
+                docxtpl.docx_ids_index = 1000
+                docxtpl.fix_docpr_ids(tree)
             xml = etree.tostring(tree, encoding="unicode")
         return xml
 
@@ -317,7 +319,7 @@ class _WordTemplate:
     def _core_properties(self, context: dict[str, Any], title: str) -> bytes:
         """The title a screen reader announces, the language it reads in, and the rest
         of the template's properties rendered as docxtpl renders them."""
-        with self._core_lock:
+        with self._shared:
             properties = self._properties
             initial = {name: getattr(properties, name) for name in _PROPERTIES}
             try:
