@@ -188,15 +188,18 @@ def test_one_childs_document_holds_nothing_of_the_child_before(tmp_path):
     assert second.child.id.encode("utf-8") in text
 
 
-@pytest.mark.parametrize("restyle", [True, False])
-def test_preparing_a_template_leaves_its_file_untouched(tmp_path, restyle):
-    template = authority_template(tmp_path / "authority.docx")
-    before = template.read_bytes()
+def test_each_branding_gets_a_template_prepared_for_it_alone():
+    """One process making documents in two brandings keeps the two apart, either order."""
     plan = load_plan(EXAMPLES / "plans" / "good-primary.yaml")
+    northbrook = load_branding(EXAMPLES / "branding" / "northbrook.toml")
+    accent = northbrook.colours.hex("accent").encode("ascii")
 
-    docx_bytes(plan, None if restyle else template)
+    plain = docx_bytes(plan, branding=default_branding())
+    branded = docx_bytes(plan, branding=northbrook)
 
-    assert template.read_bytes() == before
+    assert docx_bytes(plan, branding=default_branding()) == plain
+    assert accent in parts(branded)["word/styles.xml"]
+    assert accent not in parts(plain)["word/styles.xml"]
 
 
 def broken_template(path: Path, fault: str) -> Path:

@@ -16,7 +16,6 @@ so that showing a plan in a notebook does not pay for it.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import os
@@ -134,34 +133,38 @@ def check_template(template: str | os.PathLike[str]) -> None:
         )
 
 
-_CACHE: dict[tuple[str, Branding], _WordTemplate] = {}
+_CACHE: dict[tuple[object, Branding], _WordTemplate] = {}
 _CACHE_LOCK = threading.Lock()
 
 
 def _prepared(template: str | os.PathLike[str] | None, branding: Branding) -> _WordTemplate:
-    """The template prepared for ``branding``, once per process for each file content.
+    """The template prepared for ``branding``, once per process for each version of it.
 
-    The key is the file's content, not its name, so an authority's template edited
-    between two documents is read again.
+    An authority's template is known by its path, size and time of change, so one edited
+    between two documents is read again; the bundled one is part of the package and is
+    read only the first time.
     """
     if template is None:
-        source = resources.files("ehcp_kit").joinpath("templates", DEFAULT_TEMPLATE)
-        data = source.read_bytes()
+        key: object = DEFAULT_TEMPLATE
     else:
-        path = Path(template)
+        path = Path(template).resolve()
         if not path.is_file():
-            raise FileNotFoundError(f"Word template {str(path)!r} does not exist")
-        data = path.read_bytes()
+            raise FileNotFoundError(f"Word template {str(template)!r} does not exist")
+        status = path.stat()
+        key = (str(path), status.st_size, status.st_mtime_ns)
 
-    key = (f"{template is None}:{hashlib.sha256(data).hexdigest()}", branding)
     with _CACHE_LOCK:
-        word = _CACHE.get(key)
+        word = _CACHE.get((key, branding))
         if word is None:
+            if template is None:
+                name = DEFAULT_TEMPLATE
+                data = resources.files("ehcp_kit").joinpath("templates", name).read_bytes()
+            else:
+                name, data = path.name, path.read_bytes()
             if len(_CACHE) >= _PREPARED_TEMPLATES:
                 _CACHE.clear()
-            name = DEFAULT_TEMPLATE if template is None else Path(template).name
-            word = _CACHE[key] = _WordTemplate(data, branding, name=name,
-                                               restyle=template is None)
+            word = _CACHE[key, branding] = _WordTemplate(data, branding, name=name,
+                                                         restyle=template is None)
     return word
 
 
@@ -170,6 +173,7 @@ class _Part:
     """One part of the package that holds template tags, compiled."""
 
     name: str  # its name in the zip file: "word/header1.xml"
+    place: str  # where it is, for messages: "the body", "the header (word/header1.xml)"
     compiled: Any  # a jinja2.Template
     logo: str  # the branding's logo as this part's drawing, or ""
     body: bool = False  # the document's body, which goes between ``prefix`` and ``suffix``
@@ -227,14 +231,15 @@ class _WordTemplate:
         for part_name, part, patched, is_body in sources:
             # As docxtpl does: each paragraph on a line of its own, for Jinja's messages.
             lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
-            with self._faults_named(_place(part_name), lines):
+            place = _place(part_name)
+            with self._faults_named(place, lines):
                 self.names |= meta.find_undeclared_variables(environment.parse(lines))
                 compiled = environment.from_string(lines)
             logo = ""
             if branding.logo is not None and re.search(r"\blogo\b", patched):
                 docxtpl.current_rendering_part = part
                 logo = _logo_image(docxtpl, branding.logo)._insert_image()
-            self._parts.append(_Part(part_name, compiled, logo, is_body))
+            self._parts.append(_Part(part_name, place, compiled, logo, is_body))
 
         # The document properties, which may hold template tags too.
         self._properties = document.core_properties
@@ -258,7 +263,7 @@ class _WordTemplate:
         rendered = {}
         for part in self._parts:
             context["branding"]["logo"] = Markup(part.logo)
-            with self._faults_named(_place(part.name)):
+            with self._faults_named(part.place):
                 xml = part.compiled.render(context)
             xml = self._after_jinja(xml, body=part.body)
             if part.body:
