@@ -126,10 +126,8 @@ SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 REQUIRED_SHEETS = ("children", "needs", "outcomes", "provision")
 # The order in which a child's rows are joined into one plan: sheet by sheet, in this order.
-_JOIN_ORDER = {
-    name: number for number, name in
-    enumerate(("children", "needs", "outcomes", "steps", "success_criteria", "provision"))
-}
+_JOINED_SHEETS = ("children", "needs", "outcomes", "steps", "success_criteria", "provision")
+_JOIN_ORDER = {name: number for number, name in enumerate(_JOINED_SHEETS)}
 
 _CRITERION_PARTS = ("what_success_looks_like", "how_measured", "when_measured", "who_measures")
 _DATE_COLUMNS = frozenset({"date_of_birth", "plan_date", "review_date", "target_date"})
@@ -573,8 +571,8 @@ class _Table:
     A child's rows can be anywhere in a sheet, so every sheet is read whole before any
     child is joined. The rows wait in a private SQLite database on disk rather than in
     memory, so an export of any size costs the batch only each child's id in memory:
-    each row is one pickled ``bytes`` value under the child_id it names, and becomes a
-    dict of cells again only when that child is joined. SQLite removes the database's
+    each row's cells and faults are one pickled ``bytes`` value, filed under the child_id,
+    sheet and row number, and become a dict of cells again only when that child is joined. SQLite removes the database's
     file as soon as it has opened it, so nothing of it is left behind, even by a batch
     that is killed.
     """
@@ -593,8 +591,7 @@ class _Table:
     def keep(self, row: _Row) -> None:
         """Store one row, out of memory, with the other rows of its child."""
         values = tuple(row.cells.get(column) for column in self.columns[row.sheet])
-        packed = pickle.dumps((row.sheet, row.number, values, row.faults),
-                              protocol=pickle.HIGHEST_PROTOCOL)
+        packed = pickle.dumps((values, row.faults), protocol=pickle.HIGHEST_PROTOCOL)
         child_id = _text(row.cells.get("child_id"))
         self.child_ids.setdefault(child_id)
         try:
@@ -610,17 +607,18 @@ class _Table:
 
     def places_of(self, child_id: str) -> list[tuple[str, int]]:
         """The sheet and number of each row that names ``child_id``, in join order."""
-        sheets = list(_JOIN_ORDER)
-        return [(sheets[sheet], number) for sheet, number in self._rows.execute(
+        return [(_JOINED_SHEETS[sheet], number) for sheet, number in self._rows.execute(
             "SELECT sheet, number FROM row WHERE child_id = ? ORDER BY sheet, number",
             (child_id,))]
 
     def rows_of(self, child_id: str) -> list[_Row]:
         """The rows that name ``child_id``, in the order they are joined into its plan."""
         rows = []
-        for (packed,) in self._rows.execute(
-                "SELECT packed FROM row WHERE child_id = ? ORDER BY sheet, number", (child_id,)):
-            sheet, number, values, faults = pickle.loads(packed)  # packed by keep(), above
+        for sheet_number, number, packed in self._rows.execute(
+                "SELECT sheet, number, packed FROM row WHERE child_id = ? ORDER BY sheet, number",
+                (child_id,)):
+            sheet = _JOINED_SHEETS[sheet_number]
+            values, faults = pickle.loads(packed)  # packed by keep(), above
             rows.append(_Row(sheet, number, dict(zip(self.columns[sheet], values, strict=True)),
                              faults))
         return rows
