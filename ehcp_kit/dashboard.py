@@ -94,10 +94,8 @@ def load_batch_summary(folder: str | os.PathLike[str]) -> BatchSummary:
         ("provision_hours.csv", "hours"),
         ("outcomes.csv", "outcomes"),
     ):
-        path = folder / name
-        if path.is_file():
-            with open(path, encoding="utf-8", newline="") as stream:
-                setattr(summary, attribute, list(csv.DictReader(stream)))
+        with _rows_of(folder / name) as rows:
+            setattr(summary, attribute, list(rows))
     return summary
 
 
