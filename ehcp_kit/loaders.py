@@ -572,9 +572,9 @@ class _Table:
     child is joined. The rows wait in a private SQLite database on disk rather than in
     memory, so an export of any size costs the batch only each child's id in memory:
     each row's cells and faults are one pickled ``bytes`` value, filed under the child_id,
-    sheet and row number, and become a dict of cells again only when that child is joined. SQLite removes the database's
-    file as soon as it has opened it, so nothing of it is left behind, even by a batch
-    that is killed.
+    sheet and row number, and become a dict of cells again only when that child is joined.
+    SQLite removes the database's file as soon as it has opened it, so nothing of it is
+    left behind, even by a batch that is killed.
     """
 
     def __init__(self, path: Path, csv_folder: bool):
